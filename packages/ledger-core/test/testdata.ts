@@ -1,0 +1,30 @@
+// Locates the public conformance vectors beside the checkout (../shared/testdata), or
+// where LEDGER_TESTDATA points. They are not copied into the repository.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** Absolute path of the conformance vectors, or undefined when they are not present. */
+export const testdataDir: string | undefined = [process.env.LEDGER_TESTDATA, join(repoRoot, '../shared/testdata')]
+  .filter((p): p is string => !!p)
+  .map((p) => resolve(p))
+  .find((p) => existsSync(join(p, 'README.md')));
+
+/** A plain sentence for suites that cannot run without the vectors. */
+export const testdataMissing =
+  'conformance vectors not found: set LEDGER_TESTDATA or place them at ../shared/testdata beside the checkout';
+
+if (!testdataDir) console.warn(testdataMissing);
+
+/** Reads a vector file relative to the testdata directory. */
+export function readVector(rel: string): string {
+  if (!testdataDir) throw new Error(testdataMissing);
+  return readFileSync(join(testdataDir, rel), 'utf8');
+}
+
+/** Parses a JSON vector file relative to the testdata directory. */
+export function readJsonVector<T = unknown>(rel: string): T {
+  return JSON.parse(readVector(rel)) as T;
+}
