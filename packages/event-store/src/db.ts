@@ -1,0 +1,101 @@
+/**
+ * One database handle over either a PostgreSQL server (node-postgres pool) or an
+ * embedded PGlite database, both speaking the same SQL through Kysely.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import { CompiledQuery, Kysely, PostgresDialect, type Generated } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+
+/** Tables of the ledger schema, as Kysely sees them. */
+export interface LedgerSchema {
+  ledgers: {
+    id: Generated<number>;
+    origin: string;
+    size: Generated<string>;
+    head: Generated<Uint8Array>;
+    vkey: string | null;
+    created_at: Generated<Date>;
+  };
+  entries: {
+    ledger_id: number;
+    seq: string;
+    stream: string;
+    version: number;
+    type: string;
+    leaf: Uint8Array;
+    body: string;
+  };
+  merkle_tiles: { ledger_id: number; level: number; idx: string; hashes: Uint8Array; root: Uint8Array };
+  idempotency_keys: { ledger_id: number; key: string; request_hash: Uint8Array; result: string };
+  checkpoints: { ledger_id: number; size: string; root: Uint8Array; note: string; created_at: Generated<Date> };
+}
+
+/** Runs one parameterised statement and returns its rows. */
+export type QueryFn = <R>(text: string, params?: readonly unknown[]) => Promise<R[]>;
+
+/** Which engine a handle talks to. */
+export type DatabaseKind = 'postgres' | 'pglite';
+
+/** An open database: Kysely over the schema, plus raw statement execution for the hot path. */
+export interface Database {
+  readonly kind: DatabaseKind;
+  readonly db: Kysely<LedgerSchema>;
+  /** Runs one parameterised statement (a single round trip) and returns its rows. */
+  query<R>(text: string, params?: readonly unknown[]): Promise<R[]>;
+  /** Runs `fn` in one transaction on one connection; rolls back if it throws. */
+  transaction<T>(fn: (query: QueryFn) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Where to connect: a PostgreSQL URL, or an embedded PGlite data directory (or memory). */
+export type DatabaseConfig =
+  | { readonly url: string; readonly poolSize?: number }
+  | { readonly dataDir: string | 'memory' };
+
+// bigint (int8) arrives as a string by default; ledger sizes stay far below 2^53, so
+// numbers are safe and spare every caller a conversion.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+/** Opens a database from its configuration; the caller closes it. */
+export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+  if ('url' in config) {
+    const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize ?? 20 });
+    // An idle client that errors (server restart) must not crash the process.
+    pool.on('error', () => undefined);
+    const db = new Kysely<LedgerSchema>({ dialect: new PostgresDialect({ pool }) });
+    return {
+      kind: 'postgres',
+      db,
+      async query<R>(text: string, params: readonly unknown[] = []) {
+        const res = await pool.query(text, params as unknown[]);
+        return res.rows as R[];
+      },
+      transaction: (fn) => transaction(db, fn),
+      close: () => db.destroy(),
+    };
+  }
+  const lite = config.dataDir === 'memory' ? new PGlite() : new PGlite(config.dataDir);
+  await lite.waitReady;
+  const db = new Kysely<LedgerSchema>({ dialect: new PGliteDialect(lite) });
+  return {
+    kind: 'pglite',
+    db,
+    async query<R>(text: string, params: readonly unknown[] = []) {
+      // Through Kysely, so statements share the dialect's single-connection queue.
+      const res = await db.executeQuery<R>(CompiledQuery.raw(text, [...params]));
+      return res.rows as R[];
+    },
+    transaction: (fn) => transaction(db, fn),
+    close: () => db.destroy(),
+  };
+}
+
+function transaction<T>(db: Kysely<LedgerSchema>, fn: (query: QueryFn) => Promise<T>): Promise<T> {
+  return db.transaction().execute((trx) =>
+    fn(async <R>(text: string, params: readonly unknown[] = []) => {
+      const res = await trx.executeQuery<R>(CompiledQuery.raw(text, [...params]));
+      return res.rows as R[];
+    }),
+  );
+}

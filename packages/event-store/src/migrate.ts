@@ -1,0 +1,20 @@
+/** Schema migrations with Kysely's migrator; migrations are frozen once shipped. */
+import { Migrator, type Migration, type MigrationResult } from 'kysely';
+import type { Database } from './db.ts';
+import * as m0 from './migrations/2026-11-22T0000-ledger.ts';
+
+// Listed here (not read from a directory) so they ship with the code, whatever runs it.
+const migrations: Record<string, Migration> = {
+  '2026-11-22T0000-ledger': m0,
+};
+
+/** Brings the schema up to date; returns each migration's result, throws on the first failure. */
+export async function migrateToLatest(database: Database): Promise<MigrationResult[]> {
+  const migrator = new Migrator({
+    db: database.db,
+    provider: { getMigrations: () => Promise.resolve(migrations) },
+  });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return results;
+}

@@ -1,0 +1,161 @@
+/**
+ * Merkle storage in tiles. A tile at level L, index t holds the 256 hashes of tree
+ * height 8L at node indices 256t … 256t+255; only complete tiles are stored, once, next
+ * to the entries that complete them. Any perfect subtree of a tree of n ≤ 256^k leaves
+ * lies inside one tile of its level band, so an inclusion or consistency proof needs at
+ * most two tiles per level band: O(log n) reads, a handful of rows for 10 million entries.
+ */
+import { nodeHash, type NodeRef } from '@casn/ledger-core';
+import type { Database } from './db.ts';
+
+/** Hashes per tile. */
+export const TILE_WIDTH = 256;
+/** Tree heights covered by one tile band. */
+export const TILE_HEIGHT = 8;
+
+/** Number of leaves under one hash at tile level L. */
+export function leavesPerHash(level: number): number {
+  return TILE_WIDTH ** level;
+}
+
+/** Root of a complete tile's 256 hashes. */
+export function tileRoot(hashes: readonly Uint8Array[]): Uint8Array {
+  let layer = hashes;
+  while (layer.length > 1) {
+    const next: Uint8Array[] = [];
+    for (let i = 0; i < layer.length; i += 2) next.push(nodeHash(layer[i]!, layer[i + 1]!));
+    layer = next;
+  }
+  return layer[0]!;
+}
+
+/** Concatenates 32-byte hashes into one tile blob. */
+export function packHashes(hashes: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(hashes.length * 32);
+  hashes.forEach((h, i) => out.set(h, i * 32));
+  return out;
+}
+
+function unpackHashes(blob: Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < blob.length; i += 32) out.push(blob.subarray(i, i + 32));
+  return out;
+}
+
+/**
+ * The hashes of one tile and, computed on demand, the perfect subtrees inside it
+ * (heights 8L … 8L+7). Tiles are immutable, so a computed one can be cached forever.
+ */
+class TileTree {
+  readonly layers: Uint8Array[][];
+  constructor(bottom: Uint8Array[]) {
+    this.layers = [bottom];
+  }
+  /** Hash of the subtree `sub` levels above the bottom at index `i` (must be complete). */
+  node(sub: number, i: number): Uint8Array {
+    while (this.layers.length <= sub) {
+      const below = this.layers[this.layers.length - 1]!;
+      const next: Uint8Array[] = [];
+      for (let k = 0; k + 1 < below.length; k += 2) next.push(nodeHash(below[k]!, below[k + 1]!));
+      this.layers.push(next);
+    }
+    const hash = this.layers[sub]![i];
+    if (!hash) throw new Error(`tile node ${sub}/${i} is not complete`);
+    return hash;
+  }
+}
+
+interface TileKey {
+  level: number;
+  idx: number;
+}
+
+/** Reads node hashes of one ledger's tree from its tiles, with an LRU cache of complete tiles. */
+export class TileReader {
+  readonly #cache = new Map<string, TileTree>();
+  constructor(
+    private readonly database: Database,
+    private readonly ledgerId: number,
+    private readonly cacheSize = 2048,
+  ) {}
+
+  /**
+   * Hashes of the given perfect subtrees of the tree of `size` leaves, in order.
+   * Requires every ref to lie within the first `size` leaves, which must be committed.
+   */
+  async nodes(refs: readonly NodeRef[], size: number): Promise<Uint8Array[]> {
+    const wanted = new Map<string, TileKey>();
+    for (const ref of refs) {
+      const k = tileOf(ref);
+      wanted.set(`${k.level}/${k.idx}`, k);
+    }
+    const trees = new Map<string, TileTree>();
+    const missing: TileKey[] = [];
+    for (const [id, k] of wanted) {
+      const hit = this.#cache.get(id);
+      if (hit) {
+        this.#cache.delete(id); // refresh LRU position
+        this.#cache.set(id, hit);
+        trees.set(id, hit);
+      } else missing.push(k);
+    }
+    if (missing.length > 0) {
+      for (const [id, tree] of await this.#load(missing, size)) trees.set(id, tree);
+    }
+    return refs.map((ref) => {
+      const k = tileOf(ref);
+      const sub = ref.level - k.level * TILE_HEIGHT;
+      return trees.get(`${k.level}/${k.idx}`)!.node(sub, ref.index - k.idx * (TILE_WIDTH / 2 ** sub));
+    });
+  }
+
+  async #load(keys: readonly TileKey[], size: number): Promise<Map<string, TileTree>> {
+    const out = new Map<string, TileTree>();
+    const rows = await this.database.query<{ level: number; idx: number; hashes: Uint8Array }>(
+      `SELECT level, idx, hashes FROM merkle_tiles WHERE ledger_id = $1 AND (level, idx) IN (${keys
+        .map((_, i) => `($${2 * i + 2}::smallint, $${2 * i + 3}::bigint)`)
+        .join(', ')})`,
+      [this.ledgerId, ...keys.flatMap((k) => [k.level, k.idx])],
+    );
+    for (const row of rows) {
+      const id = `${row.level}/${Number(row.idx)}`;
+      const tree = new TileTree(unpackHashes(row.hashes));
+      out.set(id, tree);
+      this.#remember(id, tree);
+    }
+    // A tile not stored is the partial one at the right edge: rebuild it from the level below.
+    for (const k of keys) {
+      const id = `${k.level}/${k.idx}`;
+      if (!out.has(id)) out.set(id, new TileTree(await this.#partial(k, size)));
+    }
+    return out;
+  }
+
+  async #partial({ level, idx }: TileKey, size: number): Promise<Uint8Array[]> {
+    const first = idx * TILE_WIDTH;
+    const end = Math.min(first + TILE_WIDTH, Math.floor(size / leavesPerHash(level)));
+    if (level === 0) {
+      const rows = await this.database.query<{ leaf: Uint8Array }>(
+        'SELECT leaf FROM entries WHERE ledger_id = $1 AND seq >= $2 AND seq < $3 ORDER BY seq',
+        [this.ledgerId, first, end],
+      );
+      return rows.map((r) => r.leaf);
+    }
+    const rows = await this.database.query<{ root: Uint8Array }>(
+      'SELECT root FROM merkle_tiles WHERE ledger_id = $1 AND level = $2 AND idx >= $3 AND idx < $4 ORDER BY idx',
+      [this.ledgerId, level - 1, first, end],
+    );
+    return rows.map((r) => r.root);
+  }
+
+  #remember(id: string, tree: TileTree): void {
+    this.#cache.set(id, tree);
+    if (this.#cache.size > this.cacheSize) this.#cache.delete(this.#cache.keys().next().value!);
+  }
+}
+
+function tileOf(ref: NodeRef): TileKey {
+  const level = Math.floor(ref.level / TILE_HEIGHT);
+  const sub = ref.level - level * TILE_HEIGHT;
+  return { level, idx: Math.floor((ref.index * 2 ** sub) / TILE_WIDTH) };
+}

@@ -1,0 +1,436 @@
+/**
+ * Group commit for one ledger. Concurrent appends queue here; one batch at a time is
+ * chained in memory and written by a single autocommitted statement, so throughput
+ * grows with concurrency instead of paying a commit per event.
+ *
+ * The ledger's head row is the lock in PostgreSQL: each statement extends the head only
+ * if the size is still the one the batch was chained on (compare-and-set), and the
+ * unique keys on (ledger, seq) and (ledger, stream, version) back it up. A writer in
+ * another process that got there first makes the update match no row (or the inserts
+ * conflict); the batch then reloads the head and is chained again. Two writers can
+ * therefore never fork the chain, and entries commit in seq order, so readers never see
+ * a gap that fills in later.
+ */
+import { randomUUID } from 'node:crypto';
+import { bytesEqual, canonicalize, formatTime, prevOf, sealEntry, sha256, toHex, utf8, type Actor } from '@casn/ledger-core';
+import type { Database, QueryFn } from './db.ts';
+import { StoreError } from './errors.ts';
+import { TILE_WIDTH, packHashes, tileRoot } from './tiles.ts';
+
+/** Expect the stream to have no events yet. */
+export const NO_STREAM = -1;
+/** Append whatever version the stream is at. */
+export const ANY = 'any';
+/** The version a stream must be at: its last version, NO_STREAM, or ANY. */
+export type ExpectedVersion = number | typeof ANY;
+
+/** One event to record; the store adds ledger, seq, id, stream, version, at and prev. */
+export interface EventDraft {
+  readonly type: string;
+  readonly actor: Actor;
+  readonly payload: Record<string, unknown>;
+  /** Payload schema version; 1 when absent. */
+  readonly schema?: number;
+}
+
+/** One stream's share of an append. */
+export interface AppendRequest {
+  readonly stream: string;
+  readonly expectedVersion: ExpectedVersion;
+  readonly events: readonly EventDraft[];
+  readonly idempotencyKey?: string | undefined;
+}
+
+/** What an append recorded. A replayed idempotency key returns the original result. */
+export interface AppendResult {
+  readonly ledger: string;
+  readonly stream: string;
+  readonly firstSeq: number;
+  readonly firstVersion: number;
+  readonly ids: readonly string[];
+  readonly at: string;
+  /** Leaf hash (hex) of each recorded entry, in order. */
+  readonly leaves: readonly string[];
+  /** True when this call replayed an earlier append with the same idempotency key. */
+  readonly replayed: boolean;
+}
+
+/** Requests that commit together or not at all; a plain append is a group of one. */
+interface Group {
+  readonly requests: readonly AppendRequest[];
+  readonly hashes: readonly Uint8Array[];
+  readonly events: number;
+  readonly resolve: (r: AppendResult[]) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+interface Tile {
+  readonly level: number;
+  readonly idx: number;
+  readonly hashes: Uint8Array[];
+  readonly root: Uint8Array;
+}
+
+interface Head {
+  readonly size: number;
+  readonly head: Uint8Array;
+  /** edge[L]: hashes of the incomplete tile at level L (fewer than 256). */
+  readonly edge: readonly (readonly Uint8Array[])[];
+}
+
+interface KeyRecord {
+  readonly hash: Uint8Array;
+  readonly result: AppendResult;
+}
+
+/** Events per statement (PostgreSQL takes at most 65,535 parameters; 6 per entry). */
+const MAX_STATEMENT_EVENTS = 4000;
+/** How many times a batch is chained again after losing the head to another process. */
+const MAX_RETRIES = 50;
+const CACHE_LIMIT = 200_000;
+const ZERO_HEAD = new Uint8Array(32);
+const NO_HASH = new Uint8Array(0);
+
+/** Serialises and batches the appends of one ledger within this process. */
+export class LedgerWriter {
+  #queue: Group[] = [];
+  #running = false;
+  #state: Head | undefined;
+  /** Next version of streams this process knows (valid while #state is). */
+  readonly #streams = new Map<string, number>();
+  /** Idempotency keys this process has seen. */
+  readonly #keys = new Map<string, KeyRecord>();
+
+  constructor(
+    private readonly database: Database,
+    readonly ledgerId: number,
+    readonly origin: string,
+    private readonly clock: () => Date,
+    private readonly onCommit: (size: number) => void,
+  ) {}
+
+  /**
+   * Queues requests that commit together (all or nothing) and resolves with one result
+   * each once durably committed; rejects, storing nothing, on the first failing request.
+   */
+  append(requests: readonly AppendRequest[]): Promise<AppendResult[]> {
+    let hashes: Uint8Array[];
+    try {
+      hashes = requests.map((r) =>
+        r.idempotencyKey === undefined
+          ? NO_HASH
+          : sha256(utf8(canonicalize({ stream: r.stream, expectedVersion: r.expectedVersion, events: r.events }))),
+      );
+    } catch (err) {
+      return Promise.reject(new StoreError('INVALID_ARGUMENT', (err as Error).message));
+    }
+    const events = requests.reduce((n, r) => n + r.events.length, 0);
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ requests, hashes, events, resolve, reject });
+      if (!this.#running) void this.#drain();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    this.#running = true;
+    try {
+      while (this.#queue.length > 0) {
+        let take = 1;
+        let events = this.#queue[0]!.events;
+        while (take < this.#queue.length && events + this.#queue[take]!.events <= MAX_STATEMENT_EVENTS) {
+          events += this.#queue[take]!.events;
+          take++;
+        }
+        await this.#commit(this.#queue.splice(0, take));
+      }
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  async #commit(batch: readonly Group[]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      let error: unknown;
+      try {
+        if (await this.#tryCommit(batch)) return;
+        error = new StoreError('UNAVAILABLE', `ledger ${this.origin} is contended; append not recorded`);
+      } catch (err) {
+        if (!isUniqueViolation(err)) {
+          this.#forget();
+          for (const g of batch) g.reject(err);
+          return;
+        }
+        error = err;
+      }
+      // Another process moved the head (or took a stream version or key): reload, chain again.
+      this.#forget();
+      if (attempt >= MAX_RETRIES) {
+        for (const g of batch) g.reject(error);
+        return;
+      }
+    }
+  }
+
+  #forget(): void {
+    this.#state = undefined;
+    this.#streams.clear();
+    this.#keys.clear();
+  }
+
+  /** Chains and writes one batch; false when another writer moved the head first. */
+  async #tryCommit(batch: readonly Group[]): Promise<boolean> {
+    const state = this.#state ?? (await this.#loadHead());
+    await this.#lookup(batch);
+
+    const at = formatTime(this.clock());
+    const edge = state.edge.map((t) => [...t]);
+    const tiles: Tile[] = [];
+    const rows: unknown[][] = [];
+    const versions = new Map<string, number>();
+    const keys = new Map<string, KeyRecord>();
+    const settled: (() => void)[] = [];
+    let size = state.size;
+    let head = state.head;
+
+    for (const group of batch) {
+      const planned = this.#plan(group, { size, head, versions, keys, at });
+      if ('error' in planned) {
+        settled.push(() => group.reject(planned.error));
+        continue;
+      }
+      for (const row of planned.rows) {
+        rows.push(row);
+        size++;
+        pushLeaf(edge, row[4] as Uint8Array, size, tiles);
+        head = row[4] as Uint8Array;
+      }
+      for (const [s, v] of planned.versions) versions.set(s, v);
+      for (const [k, rec] of planned.keys) keys.set(k, rec);
+      settled.push(() => group.resolve(planned.results));
+    }
+
+    if (rows.length > 0) {
+      const fresh = [...keys].filter(([, rec]) => !rec.result.replayed);
+      if (!(await this.#write(state.size, rows, head, tiles, fresh))) return false;
+    }
+
+    this.#state = { size, head, edge };
+    for (const [s, v] of versions) this.#streams.set(s, v);
+    for (const [k, rec] of keys) if (!rec.result.replayed) this.#keys.set(k, rec);
+    if (this.#streams.size > CACHE_LIMIT) this.#streams.clear();
+    if (this.#keys.size > CACHE_LIMIT) this.#keys.clear();
+    if (rows.length > 0) this.onCommit(size);
+    for (const settle of settled) settle();
+    return true;
+  }
+
+  /** Chains one group onto the batch so far, or says why the whole group is refused. */
+  #plan(
+    group: Group,
+    batch: { size: number; head: Uint8Array; versions: Map<string, number>; keys: Map<string, KeyRecord>; at: string },
+  ): { rows: unknown[][]; versions: Map<string, number>; keys: Map<string, KeyRecord>; results: AppendResult[] } | { error: unknown } {
+    const versions = new Map<string, number>();
+    const keys = new Map<string, KeyRecord>();
+    const rows: unknown[][] = [];
+    const results: AppendResult[] = [];
+    let { size, head } = batch;
+    for (const [i, req] of group.requests.entries()) {
+      const key = req.idempotencyKey;
+      const seen = key === undefined ? undefined : (keys.get(key) ?? batch.keys.get(key) ?? this.#keys.get(key));
+      if (seen) {
+        if (!bytesEqual(seen.hash, group.hashes[i]!)) {
+          return { error: new StoreError('IDEMPOTENCY_MISMATCH', 'idempotency key was already used for a different append', { index: i }) };
+        }
+        results.push({ ...seen.result, replayed: true });
+        continue;
+      }
+      const next = versions.get(req.stream) ?? batch.versions.get(req.stream) ?? this.#streams.get(req.stream) ?? 0;
+      if (req.expectedVersion !== ANY && req.expectedVersion !== next - 1) {
+        return {
+          error: new StoreError('CONFLICT', `stream ${req.stream} is at version ${next - 1}, not ${req.expectedVersion}`, {
+            index: i,
+            stream: req.stream,
+            expected: req.expectedVersion,
+            actual: next - 1,
+          }),
+        };
+      }
+      const firstSeq = size;
+      const ids: string[] = [];
+      const leaves: string[] = [];
+      try {
+        for (const [j, draft] of req.events.entries()) {
+          const id = randomUUID();
+          const { text, leaf } = sealEntry({
+            ledger: this.origin,
+            seq: size,
+            id,
+            stream: req.stream,
+            version: next + j,
+            type: draft.type,
+            schema: draft.schema ?? 1,
+            at: batch.at,
+            actor: draft.actor,
+            payload: draft.payload,
+            prev: prevOf(head),
+          });
+          rows.push([size, req.stream, next + j, draft.type, leaf, text]);
+          ids.push(id);
+          leaves.push(toHex(leaf));
+          head = leaf;
+          size++;
+        }
+      } catch (err) {
+        return { error: new StoreError('INVALID_ARGUMENT', (err as Error).message, { index: i }) };
+      }
+      versions.set(req.stream, next + req.events.length);
+      const result: AppendResult = { ledger: this.origin, stream: req.stream, firstSeq, firstVersion: next, ids, at: batch.at, leaves, replayed: false };
+      if (key !== undefined) keys.set(key, { hash: group.hashes[i]!, result });
+      results.push(result);
+    }
+    return { rows, versions, keys, results };
+  }
+
+  /**
+   * Writes the batch: per chunk of entries one statement that compare-and-sets the head
+   * and inserts the entries (the last chunk also the completed tiles and new keys). One
+   * chunk commits on its own; several share one transaction. False if the head moved.
+   */
+  async #write(fromSize: number, rows: readonly unknown[][], head: Uint8Array, tiles: readonly Tile[], keys: readonly [string, KeyRecord][]): Promise<boolean> {
+    const chunks: (readonly unknown[][])[] = [];
+    for (let i = 0; i < rows.length; i += MAX_STATEMENT_EVENTS) chunks.push(rows.slice(i, i + MAX_STATEMENT_EVENTS));
+    const run = async (query: QueryFn): Promise<boolean> => {
+      let size = fromSize;
+      for (const [i, chunk] of chunks.entries()) {
+        const last = i === chunks.length - 1;
+        const to = size + chunk.length;
+        const chunkHead = last ? head : (chunk[chunk.length - 1]![4] as Uint8Array);
+        const { text, params } = this.#statement(size, to, chunkHead, chunk, last ? tiles : [], last ? keys : []);
+        const [out] = await query<{ n: number }>(text, params);
+        if (out?.n !== 1) return false;
+        size = to;
+      }
+      return true;
+    };
+    if (chunks.length === 1) return run((text, params) => this.database.query(text, params));
+    try {
+      return await this.database.transaction(async (query) => {
+        if (!(await run(query))) throw lostRace;
+        return true;
+      });
+    } catch (err) {
+      if (err === lostRace) return false;
+      throw err;
+    }
+  }
+
+  #statement(
+    fromSize: number,
+    toSize: number,
+    head: Uint8Array,
+    rows: readonly unknown[][],
+    tiles: readonly Tile[],
+    keys: readonly [string, KeyRecord][],
+  ): { text: string; params: unknown[] } {
+    const id = this.ledgerId; // an integer from our own table: safe to inline
+    const params: unknown[] = [toSize, head, fromSize];
+    const p = (v: unknown, type = ''): string => `$${params.push(v)}${type}`;
+    // Only the first VALUES row needs types; PostgreSQL resolves the rest from it.
+    const values = (list: readonly unknown[][], types: readonly string[]): string =>
+      list.map((row, r) => `(${row.map((v, c) => p(v, r === 0 ? types[c] : '')).join(', ')})`).join(', ');
+    let text = `WITH up AS (
+        UPDATE ledgers SET size = $1, head = $2 WHERE id = ${id} AND size = $3 RETURNING id
+      ), e AS (
+        INSERT INTO entries (ledger_id, seq, stream, version, type, leaf, body)
+        SELECT ${id}, v.* FROM (VALUES ${values(rows, ['::bigint', '::text', '::int', '::text', '::bytea', '::text'])})
+          AS v(seq, stream, version, type, leaf, body)
+        WHERE EXISTS (SELECT 1 FROM up)
+      )`;
+    if (tiles.length > 0) {
+      const list = tiles.map((t) => [t.level, t.idx, packHashes(t.hashes), t.root]);
+      text += `, t AS (
+        INSERT INTO merkle_tiles (ledger_id, level, idx, hashes, root)
+        SELECT ${id}, v.* FROM (VALUES ${values(list, ['::smallint', '::bigint', '::bytea', '::bytea'])}) AS v(level, idx, hashes, root)
+        WHERE EXISTS (SELECT 1 FROM up)
+      )`;
+    }
+    if (keys.length > 0) {
+      const list = keys.map(([k, rec]) => [k, rec.hash, JSON.stringify(rec.result)]);
+      text += `, k AS (
+        INSERT INTO idempotency_keys (ledger_id, key, request_hash, result)
+        SELECT ${id}, v.* FROM (VALUES ${values(list, ['::text', '::bytea', '::text'])}) AS v(key, request_hash, result)
+        WHERE EXISTS (SELECT 1 FROM up)
+      )`;
+    }
+    return { text: text + ' SELECT count(*)::int AS n FROM up', params };
+  }
+
+  /** Reads the head row and the right edge of the tree (at most 255 hashes per level). */
+  async #loadHead(): Promise<Head> {
+    const [row] = await this.database.query<{ size: string | number; head: Uint8Array }>('SELECT size, head FROM ledgers WHERE id = $1', [
+      this.ledgerId,
+    ]);
+    if (!row) throw new StoreError('NOT_FOUND', `ledger ${this.origin} does not exist`);
+    const size = Number(row.size);
+    const edge: Uint8Array[][] = [];
+    for (let level = 0, per = 1; level === 0 || per <= size; level++, per *= TILE_WIDTH) {
+      const complete = Math.floor(size / per); // hashes at this level
+      const first = complete - (complete % TILE_WIDTH);
+      const rows =
+        level === 0
+          ? await this.database.query<{ h: Uint8Array }>(
+              'SELECT leaf AS h FROM entries WHERE ledger_id = $1 AND seq >= $2 AND seq < $3 ORDER BY seq',
+              [this.ledgerId, first, complete],
+            )
+          : await this.database.query<{ h: Uint8Array }>(
+              'SELECT root AS h FROM merkle_tiles WHERE ledger_id = $1 AND level = $2 AND idx >= $3 AND idx < $4 ORDER BY idx',
+              [this.ledgerId, level - 1, first, complete],
+            );
+      edge.push(rows.map((r) => r.h));
+    }
+    this.#state = { size, head: size === 0 ? ZERO_HEAD : row.head, edge };
+    return this.#state;
+  }
+
+  /** Fetches the versions of streams and the idempotency keys this process has not seen yet. */
+  async #lookup(batch: readonly Group[]): Promise<void> {
+    const requests = batch.flatMap((g) => g.requests);
+    const streams = [...new Set(requests.map((r) => r.stream))].filter((s) => !this.#streams.has(s));
+    const keys = [...new Set(requests.flatMap((r) => (r.idempotencyKey === undefined ? [] : [r.idempotencyKey])))].filter(
+      (k) => !this.#keys.has(k),
+    );
+    if (streams.length === 0 && keys.length === 0) return;
+    const rows = await this.database.query<{ kind: string; name: string; version: number | null; hash: Uint8Array | null; result: string | null }>(
+      `SELECT 's' AS kind, s.name, (SELECT max(version) FROM entries WHERE ledger_id = $1 AND stream = s.name) AS version,
+              NULL::bytea AS hash, NULL::text AS result
+         FROM unnest($2::text[]) AS s(name)
+       UNION ALL
+       SELECT 'k', key, NULL, request_hash, result FROM idempotency_keys WHERE ledger_id = $1 AND key = ANY($3::text[])`,
+      [this.ledgerId, streams, keys],
+    );
+    for (const row of rows) {
+      if (row.kind === 's') this.#streams.set(row.name, row.version === null ? 0 : Number(row.version) + 1);
+      else this.#keys.set(row.name, { hash: row.hash!, result: JSON.parse(row.result!) as AppendResult });
+    }
+  }
+}
+
+const lostRace = new Error('head moved');
+
+/** Adds a leaf to the right edge, moving every tile it completes into `tiles`. */
+function pushLeaf(edge: Uint8Array[][], leaf: Uint8Array, size: number, tiles: Tile[]): void {
+  let hash = leaf;
+  for (let level = 0; ; level++) {
+    const tile = (edge[level] ??= []);
+    tile.push(hash);
+    if (tile.length < TILE_WIDTH) return;
+    const root = tileRoot(tile);
+    tiles.push({ level, idx: Math.floor((size - 1) / TILE_WIDTH ** (level + 1)), hashes: tile, root });
+    edge[level] = [];
+    hash = root;
+  }
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505';
+}
