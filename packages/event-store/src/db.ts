@@ -45,6 +45,8 @@ export interface Database {
   query<R>(text: string, params?: readonly unknown[]): Promise<R[]>;
   /** Runs `fn` in one transaction on one connection; rolls back if it throws. */
   transaction<T>(fn: (query: QueryFn) => Promise<T>): Promise<T>;
+  /** PGlite only: a tarball of the data directory. */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -72,11 +74,19 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
         return res.rows as R[];
       },
       transaction: (fn) => transaction(db, fn),
-      close: () => db.destroy(),
+      async close() {
+        await db.destroy();
+        // Kysely ends the pool only if it ever used it; raw queries may have been the only users.
+        if (!pool.ended) await pool.end();
+      },
     };
   }
   const lite = config.dataDir === 'memory' ? new PGlite() : new PGlite(config.dataDir);
-  await lite.waitReady;
+  return openPGlite(lite);
+}
+
+/** Wraps an embedded PGlite instance. */
+export function openPGlite(lite: PGlite): Database {
   const db = new Kysely<LedgerSchema>({ dialect: new PGliteDialect(lite) });
   return {
     kind: 'pglite',
@@ -87,6 +97,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
       return res.rows as R[];
     },
     transaction: (fn) => transaction(db, fn),
+    dumpDataDir: async () => (await lite.dumpDataDir('none')) as Blob,
     close: () => db.destroy(),
   };
 }

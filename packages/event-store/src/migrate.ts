@@ -18,3 +18,8 @@ export async function migrateToLatest(database: Database): Promise<MigrationResu
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return results;
 }
+
+/** Names of the migrations this code knows, in order. */
+export function migrationNames(): string[] {
+  return Object.keys(migrations).sort();
+}

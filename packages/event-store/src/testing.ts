@@ -3,9 +3,13 @@
  * DATABASE_URL, or a fresh in-memory PGlite when no server is configured.
  */
 import { randomBytes } from 'node:crypto';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { openDatabase, type Database } from './db.ts';
-import { migrateToLatest } from './migrate.ts';
+import { openDatabase, openPGlite, type Database } from './db.ts';
+import { migrateToLatest, migrationNames } from './migrate.ts';
 
 /** A migrated, empty database for one test file, and how to remove it. */
 export interface TestDatabase {
@@ -23,7 +27,7 @@ export const testEngine: 'postgres' | 'pglite' = process.env.DATABASE_URL ? 'pos
 export async function createTestDatabase(opts: { poolSize?: number } = {}): Promise<TestDatabase> {
   const admin = process.env.DATABASE_URL;
   if (!admin) {
-    const database = await openDatabase({ dataDir: 'memory' });
+    const database = openPGlite(new PGlite({ loadDataDir: await pgliteTemplate() }));
     await migrateToLatest(database);
     return { database, url: undefined, cleanup: () => database.close() };
   }
@@ -50,5 +54,25 @@ async function withAdmin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Prom
     return await fn(client);
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * A migrated PGlite data directory dump, made once per schema and shared by test files
+ * through the temp directory: loading it takes a fraction of a fresh initdb.
+ */
+async function pgliteTemplate(): Promise<Blob> {
+  const path = join(tmpdir(), `casn-ledger-pglite-${migrationNames().join('+').replace(/[^A-Za-z0-9+-]/g, '')}.tar`);
+  try {
+    return new Blob([await readFile(path)]);
+  } catch {
+    const database = await openDatabase({ dataDir: 'memory' });
+    await migrateToLatest(database);
+    const dump = await database.dumpDataDir!();
+    await database.close();
+    const tmp = `${path}.${process.pid}.tmp`;
+    await writeFile(tmp, Buffer.from(await dump.arrayBuffer()));
+    await rename(tmp, path);
+    return dump;
   }
 }

@@ -152,7 +152,9 @@ export class LedgerWriter {
     for (let attempt = 0; ; attempt++) {
       let error: unknown;
       try {
-        if (await this.#tryCommit(batch)) return;
+        // First optimistically on the cached head (one statement); after losing a race,
+        // under the head row's lock, so a contended ledger still makes progress.
+        if (await (attempt === 0 ? this.#tryCommit(batch) : this.#commitLocked(batch))) return;
         error = new StoreError('UNAVAILABLE', `ledger ${this.origin} is contended; append not recorded`);
       } catch (err) {
         if (!isUniqueViolation(err)) {
@@ -162,12 +164,25 @@ export class LedgerWriter {
         }
         error = err;
       }
-      // Another process moved the head (or took a stream version or key): reload, chain again.
       this.#forget();
       if (attempt >= MAX_RETRIES) {
         for (const g of batch) g.reject(error);
         return;
       }
+    }
+  }
+
+  /** Commits a batch holding the head row lock for the whole read-chain-write cycle. */
+  async #commitLocked(batch: readonly Group[]): Promise<boolean> {
+    try {
+      return await this.database.transaction(async (query) => {
+        await query('SELECT 1 FROM ledgers WHERE id = $1 FOR UPDATE', [this.ledgerId]);
+        if (!(await this.#tryCommit(batch, query))) throw lostRace;
+        return true;
+      });
+    } catch (err) {
+      if (err === lostRace) return false;
+      throw err;
     }
   }
 
@@ -177,10 +192,14 @@ export class LedgerWriter {
     this.#keys.clear();
   }
 
-  /** Chains and writes one batch; false when another writer moved the head first. */
-  async #tryCommit(batch: readonly Group[]): Promise<boolean> {
-    const state = this.#state ?? (await this.#loadHead());
-    await this.#lookup(batch);
+  /**
+   * Chains and writes one batch; false when another writer moved the head first. With
+   * `tx`, everything runs inside that transaction (which holds the head lock).
+   */
+  async #tryCommit(batch: readonly Group[], tx?: QueryFn): Promise<boolean> {
+    const query: QueryFn = tx ?? ((text, params) => this.database.query(text, params));
+    const state = this.#state ?? (await this.#loadHead(query));
+    await this.#lookup(batch, query);
 
     const at = formatTime(this.clock());
     const edge = state.edge.map((t) => [...t]);
@@ -211,7 +230,7 @@ export class LedgerWriter {
 
     if (rows.length > 0) {
       const fresh = [...keys].filter(([, rec]) => !rec.result.replayed);
-      if (!(await this.#write(state.size, rows, head, tiles, fresh))) return false;
+      if (!(await this.#write(state.size, rows, head, tiles, fresh, tx))) return false;
     }
 
     this.#state = { size, head, edge };
@@ -296,7 +315,14 @@ export class LedgerWriter {
    * and inserts the entries (the last chunk also the completed tiles and new keys). One
    * chunk commits on its own; several share one transaction. False if the head moved.
    */
-  async #write(fromSize: number, rows: readonly unknown[][], head: Uint8Array, tiles: readonly Tile[], keys: readonly [string, KeyRecord][]): Promise<boolean> {
+  async #write(
+    fromSize: number,
+    rows: readonly unknown[][],
+    head: Uint8Array,
+    tiles: readonly Tile[],
+    keys: readonly [string, KeyRecord][],
+    tx: QueryFn | undefined,
+  ): Promise<boolean> {
     const chunks: (readonly unknown[][])[] = [];
     for (let i = 0; i < rows.length; i += MAX_STATEMENT_EVENTS) chunks.push(rows.slice(i, i + MAX_STATEMENT_EVENTS));
     const run = async (query: QueryFn): Promise<boolean> => {
@@ -312,6 +338,7 @@ export class LedgerWriter {
       }
       return true;
     };
+    if (tx) return run(tx);
     if (chunks.length === 1) return run((text, params) => this.database.query(text, params));
     try {
       return await this.database.transaction(async (query) => {
@@ -366,8 +393,8 @@ export class LedgerWriter {
   }
 
   /** Reads the head row and the right edge of the tree (at most 255 hashes per level). */
-  async #loadHead(): Promise<Head> {
-    const [row] = await this.database.query<{ size: string | number; head: Uint8Array }>('SELECT size, head FROM ledgers WHERE id = $1', [
+  async #loadHead(query: QueryFn): Promise<Head> {
+    const [row] = await query<{ size: string | number; head: Uint8Array }>('SELECT size, head FROM ledgers WHERE id = $1', [
       this.ledgerId,
     ]);
     if (!row) throw new StoreError('NOT_FOUND', `ledger ${this.origin} does not exist`);
@@ -378,11 +405,11 @@ export class LedgerWriter {
       const first = complete - (complete % TILE_WIDTH);
       const rows =
         level === 0
-          ? await this.database.query<{ h: Uint8Array }>(
+          ? await query<{ h: Uint8Array }>(
               'SELECT leaf AS h FROM entries WHERE ledger_id = $1 AND seq >= $2 AND seq < $3 ORDER BY seq',
               [this.ledgerId, first, complete],
             )
-          : await this.database.query<{ h: Uint8Array }>(
+          : await query<{ h: Uint8Array }>(
               'SELECT root AS h FROM merkle_tiles WHERE ledger_id = $1 AND level = $2 AND idx >= $3 AND idx < $4 ORDER BY idx',
               [this.ledgerId, level - 1, first, complete],
             );
@@ -393,14 +420,14 @@ export class LedgerWriter {
   }
 
   /** Fetches the versions of streams and the idempotency keys this process has not seen yet. */
-  async #lookup(batch: readonly Group[]): Promise<void> {
+  async #lookup(batch: readonly Group[], query: QueryFn): Promise<void> {
     const requests = batch.flatMap((g) => g.requests);
     const streams = [...new Set(requests.map((r) => r.stream))].filter((s) => !this.#streams.has(s));
     const keys = [...new Set(requests.flatMap((r) => (r.idempotencyKey === undefined ? [] : [r.idempotencyKey])))].filter(
       (k) => !this.#keys.has(k),
     );
     if (streams.length === 0 && keys.length === 0) return;
-    const rows = await this.database.query<{ kind: string; name: string; version: number | null; hash: Uint8Array | null; result: string | null }>(
+    const rows = await query<{ kind: string; name: string; version: number | null; hash: Uint8Array | null; result: string | null }>(
       `SELECT 's' AS kind, s.name, (SELECT max(version) FROM entries WHERE ledger_id = $1 AND stream = s.name) AS version,
               NULL::bytea AS hash, NULL::text AS result
          FROM unnest($2::text[]) AS s(name)

@@ -5,5 +5,7 @@ import { hash } from 'node:crypto';
 
 /** SHA-256 of `data` (32 bytes). */
 export function sha256(data: Uint8Array): Uint8Array {
-  return hash('sha256', data, 'buffer');
+  const digest = hash('sha256', data, 'buffer');
+  // A plain Uint8Array view, so `.slice()` copies as it does on every other platform.
+  return new Uint8Array(digest.buffer, digest.byteOffset, digest.byteLength);
 }
