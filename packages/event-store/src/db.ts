@@ -31,8 +31,8 @@ export interface LedgerSchema {
   checkpoints: { ledger_id: number; size: string; root: Uint8Array; note: string; created_at: Generated<Date> };
 }
 
-/** Runs one parameterised statement and returns its rows. */
-export type QueryFn = <R>(text: string, params?: readonly unknown[]) => Promise<R[]>;
+/** Runs one parameterised statement and returns its rows (see `Database.query`). */
+export type QueryFn = <R>(text: string, params?: readonly unknown[], prepare?: string) => Promise<R[]>;
 
 /** Which engine a handle talks to. */
 export type DatabaseKind = 'postgres' | 'pglite';
@@ -41,8 +41,12 @@ export type DatabaseKind = 'postgres' | 'pglite';
 export interface Database {
   readonly kind: DatabaseKind;
   readonly db: Kysely<LedgerSchema>;
-  /** Runs one parameterised statement (a single round trip) and returns its rows. */
-  query<R>(text: string, params?: readonly unknown[]): Promise<R[]>;
+  /**
+   * Runs one parameterised statement (a single round trip) and returns its rows. A
+   * `prepare` name makes PostgreSQL keep the plan per connection; the name must always
+   * stand for the same text.
+   */
+  query<R>(text: string, params?: readonly unknown[], prepare?: string): Promise<R[]>;
   /** Runs `fn` in one transaction on one connection; rolls back if it throws. */
   transaction<T>(fn: (query: QueryFn) => Promise<T>): Promise<T>;
   /** PGlite only: a tarball of the data directory. */
@@ -53,24 +57,26 @@ export interface Database {
 /** Where to connect: a PostgreSQL URL, or an embedded PGlite data directory (or memory). */
 export type DatabaseConfig =
   | { readonly url: string; readonly poolSize?: number }
-  | { readonly dataDir: string | 'memory' };
+  /** A directory path, or 'memory' for a throwaway database. */
+  | { readonly dataDir: string };
 
 // bigint (int8) arrives as a string by default; ledger sizes stay far below 2^53, so
 // numbers are safe and spare every caller a conversion.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
 /** Opens a database from its configuration; the caller closes it. */
-export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+export function openDatabase(config: DatabaseConfig): Promise<Database> {
   if ('url' in config) {
     const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize ?? 20 });
     // An idle client that errors (server restart) must not crash the process.
     pool.on('error', () => undefined);
     const db = new Kysely<LedgerSchema>({ dialect: new PostgresDialect({ pool }) });
-    return {
+    return Promise.resolve({
       kind: 'postgres',
       db,
-      async query<R>(text: string, params: readonly unknown[] = []) {
-        const res = await pool.query(text, params as unknown[]);
+      async query<R>(text: string, params: readonly unknown[] = [], prepare?: string) {
+        const values = params as unknown[];
+        const res = await (prepare ? pool.query({ name: prepare, text, values }) : pool.query(text, values));
         return res.rows as R[];
       },
       transaction: (fn) => transaction(db, fn),
@@ -79,10 +85,9 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
         // Kysely ends the pool only if it ever used it; raw queries may have been the only users.
         if (!pool.ended) await pool.end();
       },
-    };
+    });
   }
-  const lite = config.dataDir === 'memory' ? new PGlite() : new PGlite(config.dataDir);
-  return openPGlite(lite);
+  return Promise.resolve(openPGlite(config.dataDir === 'memory' ? new PGlite() : new PGlite(config.dataDir)));
 }
 
 /** Wraps an embedded PGlite instance. */
@@ -94,19 +99,20 @@ export function openPGlite(lite: PGlite): Database {
     async query<R>(text: string, params: readonly unknown[] = []) {
       // Through Kysely, so statements share the dialect's single-connection queue.
       const res = await db.executeQuery<R>(CompiledQuery.raw(text, [...params]));
-      return res.rows as R[];
+      return res.rows;
     },
     transaction: (fn) => transaction(db, fn),
-    dumpDataDir: async () => (await lite.dumpDataDir('none')) as Blob,
+    dumpDataDir: () => lite.dumpDataDir('none'),
     close: () => db.destroy(),
   };
 }
 
 function transaction<T>(db: Kysely<LedgerSchema>, fn: (query: QueryFn) => Promise<T>): Promise<T> {
   return db.transaction().execute((trx) =>
+    // Kysely gives no way to name a statement; inside a transaction plans are not cached.
     fn(async <R>(text: string, params: readonly unknown[] = []) => {
       const res = await trx.executeQuery<R>(CompiledQuery.raw(text, [...params]));
-      return res.rows as R[];
+      return res.rows;
     }),
   );
 }

@@ -135,6 +135,9 @@ export class LedgerWriter {
     this.#running = true;
     try {
       while (this.#queue.length > 0) {
+        // Let callers whose previous append just settled queue their next one, so each
+        // batch carries every waiting caller instead of alternating half-full batches.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         let take = 1;
         let events = this.#queue[0]!.events;
         while (take < this.#queue.length && events + this.#queue[take]!.events <= MAX_STATEMENT_EVENTS) {
@@ -197,7 +200,7 @@ export class LedgerWriter {
    * `tx`, everything runs inside that transaction (which holds the head lock).
    */
   async #tryCommit(batch: readonly Group[], tx?: QueryFn): Promise<boolean> {
-    const query: QueryFn = tx ?? ((text, params) => this.database.query(text, params));
+    const query: QueryFn = tx ?? ((text, params, prepare) => this.database.query(text, params, prepare));
     const state = this.#state ?? (await this.#loadHead(query));
     await this.#lookup(batch, query);
 
@@ -331,15 +334,15 @@ export class LedgerWriter {
         const last = i === chunks.length - 1;
         const to = size + chunk.length;
         const chunkHead = last ? head : (chunk[chunk.length - 1]![4] as Uint8Array);
-        const { text, params } = this.#statement(size, to, chunkHead, chunk, last ? tiles : [], last ? keys : []);
-        const [out] = await query<{ n: number }>(text, params);
+        const { text, params, prepare } = this.#statement(size, to, chunkHead, chunk, last ? tiles : [], last ? keys : []);
+        const [out] = await query<{ n: number }>(text, params, prepare);
         if (out?.n !== 1) return false;
         size = to;
       }
       return true;
     };
     if (tx) return run(tx);
-    if (chunks.length === 1) return run((text, params) => this.database.query(text, params));
+    if (chunks.length === 1) return run((text, params, prepare) => this.database.query(text, params, prepare));
     try {
       return await this.database.transaction(async (query) => {
         if (!(await run(query))) throw lostRace;
@@ -358,18 +361,17 @@ export class LedgerWriter {
     rows: readonly unknown[][],
     tiles: readonly Tile[],
     keys: readonly [string, KeyRecord][],
-  ): { text: string; params: unknown[] } {
-    const id = this.ledgerId; // an integer from our own table: safe to inline
-    const params: unknown[] = [toSize, head, fromSize];
+  ): { text: string; params: unknown[]; prepare: string | undefined } {
+    const params: unknown[] = [toSize, head, fromSize, this.ledgerId];
     const p = (v: unknown, type = ''): string => `$${params.push(v)}${type}`;
     // Only the first VALUES row needs types; PostgreSQL resolves the rest from it.
     const values = (list: readonly unknown[][], types: readonly string[]): string =>
       list.map((row, r) => `(${row.map((v, c) => p(v, r === 0 ? types[c] : '')).join(', ')})`).join(', ');
     let text = `WITH up AS (
-        UPDATE ledgers SET size = $1, head = $2 WHERE id = ${id} AND size = $3 RETURNING id
+        UPDATE ledgers SET size = $1, head = $2 WHERE id = $4 AND size = $3 RETURNING id
       ), e AS (
         INSERT INTO entries (ledger_id, seq, stream, version, type, leaf, body)
-        SELECT ${id}, v.* FROM (VALUES ${values(rows, ['::bigint', '::text', '::int', '::text', '::bytea', '::text'])})
+        SELECT $4::int, v.* FROM (VALUES ${values(rows, ['::bigint', '::text', '::int', '::text', '::bytea', '::text'])})
           AS v(seq, stream, version, type, leaf, body)
         WHERE EXISTS (SELECT 1 FROM up)
       )`;
@@ -377,7 +379,7 @@ export class LedgerWriter {
       const list = tiles.map((t) => [t.level, t.idx, packHashes(t.hashes), t.root]);
       text += `, t AS (
         INSERT INTO merkle_tiles (ledger_id, level, idx, hashes, root)
-        SELECT ${id}, v.* FROM (VALUES ${values(list, ['::smallint', '::bigint', '::bytea', '::bytea'])}) AS v(level, idx, hashes, root)
+        SELECT $4::int, v.* FROM (VALUES ${values(list, ['::smallint', '::bigint', '::bytea', '::bytea'])}) AS v(level, idx, hashes, root)
         WHERE EXISTS (SELECT 1 FROM up)
       )`;
     }
@@ -385,11 +387,14 @@ export class LedgerWriter {
       const list = keys.map(([k, rec]) => [k, rec.hash, JSON.stringify(rec.result)]);
       text += `, k AS (
         INSERT INTO idempotency_keys (ledger_id, key, request_hash, result)
-        SELECT ${id}, v.* FROM (VALUES ${values(list, ['::text', '::bytea', '::text'])}) AS v(key, request_hash, result)
+        SELECT $4::int, v.* FROM (VALUES ${values(list, ['::text', '::bytea', '::text'])}) AS v(key, request_hash, result)
         WHERE EXISTS (SELECT 1 FROM up)
       )`;
     }
-    return { text: text + ' SELECT count(*)::int AS n FROM up', params };
+    // The text depends only on the shape, so a shape can be prepared once per connection
+    // (planning this statement costs as much as executing it). Large shapes are rare.
+    const prepare = rows.length <= 512 ? `ledger_append_${rows.length}_${tiles.length}_${keys.length}` : undefined;
+    return { text: text + ' SELECT count(*)::int AS n FROM up', params, prepare };
   }
 
   /** Reads the head row and the right edge of the tree (at most 255 hashes per level). */
