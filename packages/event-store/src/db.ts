@@ -2,10 +2,12 @@
  * One database handle over either a PostgreSQL server (node-postgres pool) or an
  * embedded PGlite database, both speaking the same SQL through Kysely.
  */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { CompiledQuery, Kysely, PostgresDialect, type Generated } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
+import { StoreError } from './errors.ts';
 
 /** Tables of the ledger schema, as Kysely sees them. */
 export interface LedgerSchema {
@@ -65,13 +67,13 @@ export type DatabaseConfig =
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
 /** Opens a database from its configuration; the caller closes it. */
-export function openDatabase(config: DatabaseConfig): Promise<Database> {
+export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   if ('url' in config) {
     const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize ?? 20 });
     // An idle client that errors (server restart) must not crash the process.
     pool.on('error', () => undefined);
     const db = new Kysely<LedgerSchema>({ dialect: new PostgresDialect({ pool }) });
-    return Promise.resolve({
+    return {
       kind: 'postgres',
       db,
       async query<R>(text: string, params: readonly unknown[] = [], prepare?: string) {
@@ -85,9 +87,57 @@ export function openDatabase(config: DatabaseConfig): Promise<Database> {
         // Kysely ends the pool only if it ever used it; raw queries may have been the only users.
         if (!pool.ended) await pool.end();
       },
-    });
+    };
   }
-  return Promise.resolve(openPGlite(config.dataDir === 'memory' ? new PGlite() : new PGlite(config.dataDir)));
+  if (config.dataDir === 'memory') return openPGlite(new PGlite());
+  const unlock = lockDataDir(config.dataDir);
+  const lite = new PGlite(config.dataDir);
+  try {
+    await lite.waitReady;
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+  const database = openPGlite(lite);
+  return {
+    ...database,
+    async close() {
+      await database.close();
+      unlock();
+    },
+  };
+}
+
+/**
+ * Claims an embedded data directory for this process: PGlite has no locking of its own,
+ * and two processes writing one directory would corrupt it. A lock left by a dead
+ * process is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const path = `${dataDir}.lock`;
+  for (;;) {
+    try {
+      writeFileSync(path, String(process.pid), { flag: 'wx' });
+      return () => rmSync(path, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const holder = Number(readFileSync(path, 'utf8'));
+    if (isAlive(holder)) {
+      throw new StoreError('UNAVAILABLE', `the embedded database ${dataDir} is in use by process ${holder}; stop it, or set DATABASE_URL to share a PostgreSQL server`);
+    }
+    rmSync(path, { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Wraps an embedded PGlite instance. */

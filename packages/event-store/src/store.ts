@@ -80,6 +80,8 @@ interface Ledger {
   readonly writer: LedgerWriter;
   readonly tiles: TileReader;
   readonly waiters: Set<() => void>;
+  /** Largest size known to be committed; sizes never shrink, so a smaller one needs no query. */
+  committed: number;
 }
 
 const ORIGIN = /^[A-Za-z0-9][A-Za-z0-9._~:/-]{0,254}$/;
@@ -143,6 +145,7 @@ export class EventStore {
   async size(origin: string): Promise<number> {
     const ledger = await this.#ledger(origin);
     const [row] = await this.database.query<{ size: number }>('SELECT size FROM ledgers WHERE id = $1', [ledger.id]);
+    ledger.committed = Math.max(ledger.committed, Number(row!.size));
     return Number(row!.size);
   }
 
@@ -263,6 +266,7 @@ export class EventStore {
   }
 
   async #checkSize(ledger: Ledger, size: number | undefined): Promise<number> {
+    if (size !== undefined && Number.isSafeInteger(size) && size >= 0 && size <= ledger.committed) return size;
     const current = await this.size(ledger.origin);
     if (size === undefined) return current;
     if (!Number.isSafeInteger(size) || size < 0 || size > current) {
@@ -276,7 +280,7 @@ export class EventStore {
    * one if none exists for that size. `created` says whether it was signed now.
    */
   async checkpoint(origin: string, size?: number): Promise<StoredCheckpoint & { created: boolean }> {
-    const ledger = await this.#ledger(origin, true);
+    const ledger = await this.#ledger(origin);
     const n = await this.#checkSize(ledger, size);
     const existing = await this.#storedCheckpoint(ledger, n);
     if (existing) return { ...existing, created: false };
@@ -376,10 +380,18 @@ export class EventStore {
     const [row] = await this.database.query<{ id: number }>('SELECT id FROM ledgers WHERE origin = $1', [origin]);
     if (!row) throw new StoreError('NOT_FOUND', `no ledger ${origin}`, { ledger: origin });
     const waiters = new Set<() => void>();
-    const writer = new LedgerWriter(this.database, row.id, origin, this.#clock, () => {
-      for (const wake of [...waiters]) wake();
-    });
-    return { id: row.id, origin, writer, tiles: new TileReader(this.database, row.id), waiters };
+    const ledger: Ledger = {
+      id: row.id,
+      origin,
+      writer: new LedgerWriter(this.database, row.id, origin, this.#clock, (size) => {
+        ledger.committed = Math.max(ledger.committed, size);
+        for (const wake of [...waiters]) wake();
+      }),
+      tiles: new TileReader(this.database, row.id),
+      waiters,
+      committed: 0,
+    };
+    return ledger;
   }
 }
 

@@ -6,7 +6,7 @@
  * most two tiles per level band: O(log n) reads, a handful of rows for 10 million entries.
  */
 import { nodeHash, type NodeRef } from '@casn/ledger-core';
-import type { Database } from './db.ts';
+import type { Database, QueryFn } from './db.ts';
 
 /** Hashes per tile. */
 export const TILE_WIDTH = 256;
@@ -51,6 +51,10 @@ class TileTree {
   constructor(bottom: Uint8Array[]) {
     this.layers = [bottom];
   }
+  /** Number of hashes at the bottom (256 for a complete tile). */
+  get width(): number {
+    return this.layers[0]!.length;
+  }
   /** Hash of the subtree `sub` levels above the bottom at index `i` (must be complete). */
   node(sub: number, i: number): Uint8Array {
     while (this.layers.length <= sub) {
@@ -70,13 +74,14 @@ interface TileKey {
   idx: number;
 }
 
-/** Reads node hashes of one ledger's tree from its tiles, with an LRU cache of complete tiles. */
+/** Reads node hashes of one ledger's tree from its tiles, caching what it read (tiles never change). */
 export class TileReader {
+  /** Tile trees by "level/idx"; an incomplete right-edge tile is cached with the hashes it had. */
   readonly #cache = new Map<string, TileTree>();
   constructor(
     private readonly database: Database,
     private readonly ledgerId: number,
-    private readonly cacheSize = 2048,
+    private readonly cacheSize = 4096,
   ) {}
 
   /**
@@ -93,14 +98,18 @@ export class TileReader {
     const missing: TileKey[] = [];
     for (const [id, k] of wanted) {
       const hit = this.#cache.get(id);
-      if (hit) {
+      if (hit && hit.width >= hashesIn(k, size)) {
         this.#cache.delete(id); // refresh LRU position
         this.#cache.set(id, hit);
         trees.set(id, hit);
       } else missing.push(k);
     }
     if (missing.length > 0) {
-      for (const [id, tree] of await this.#load(missing, size)) trees.set(id, tree);
+      for (const [id, tree] of await this.#load(missing, size)) {
+        trees.set(id, tree);
+        this.#cache.set(id, tree);
+        if (this.#cache.size > this.cacheSize) this.#cache.delete(this.#cache.keys().next().value!);
+      }
     }
     return refs.map((ref) => {
       const k = tileOf(ref);
@@ -117,13 +126,8 @@ export class TileReader {
         .join(', ')})`,
       [this.ledgerId, ...keys.flatMap((k) => [k.level, k.idx])],
     );
-    for (const row of rows) {
-      const id = `${row.level}/${Number(row.idx)}`;
-      const tree = new TileTree(unpackHashes(row.hashes));
-      out.set(id, tree);
-      this.#remember(id, tree);
-    }
-    // A tile not stored is the partial one at the right edge: rebuild it from the level below.
+    for (const row of rows) out.set(`${row.level}/${Number(row.idx)}`, new TileTree(unpackHashes(row.hashes)));
+    // A tile not stored is the incomplete one at the right edge: rebuild it from the level below.
     for (const k of keys) {
       const id = `${k.level}/${k.idx}`;
       if (!out.has(id)) out.set(id, new TileTree(await this.#partial(k, size)));
@@ -131,27 +135,35 @@ export class TileReader {
     return out;
   }
 
-  async #partial({ level, idx }: TileKey, size: number): Promise<Uint8Array[]> {
-    const first = idx * TILE_WIDTH;
-    const end = Math.min(first + TILE_WIDTH, Math.floor(size / leavesPerHash(level)));
-    if (level === 0) {
-      const rows = await this.database.query<{ leaf: Uint8Array }>(
-        'SELECT leaf FROM entries WHERE ledger_id = $1 AND seq >= $2 AND seq < $3 ORDER BY seq',
-        [this.ledgerId, first, end],
-      );
-      return rows.map((r) => r.leaf);
-    }
-    const rows = await this.database.query<{ root: Uint8Array }>(
-      'SELECT root FROM merkle_tiles WHERE ledger_id = $1 AND level = $2 AND idx >= $3 AND idx < $4 ORDER BY idx',
-      [this.ledgerId, level - 1, first, end],
-    );
-    return rows.map((r) => r.root);
+  #partial(k: TileKey, size: number): Promise<Uint8Array[]> {
+    const first = k.idx * TILE_WIDTH;
+    return readHashes((text, params) => this.database.query(text, params), this.ledgerId, k.level, first, first + hashesIn(k, size));
   }
+}
 
-  #remember(id: string, tree: TileTree): void {
-    this.#cache.set(id, tree);
-    if (this.#cache.size > this.cacheSize) this.#cache.delete(this.#cache.keys().next().value!);
-  }
+/**
+ * The hashes at tile level `level` with node indices [first, end): leaf hashes of entries
+ * at level 0, roots of complete tiles of the level below otherwise. Used for the
+ * incomplete right-edge tile, which is never stored.
+ */
+export async function readHashes(query: QueryFn, ledgerId: number, level: number, first: number, end: number): Promise<Uint8Array[]> {
+  const rows =
+    level === 0
+      ? await query<{ h: Uint8Array }>('SELECT leaf AS h FROM entries WHERE ledger_id = $1 AND seq >= $2 AND seq < $3 ORDER BY seq', [
+          ledgerId,
+          first,
+          end,
+        ])
+      : await query<{ h: Uint8Array }>(
+          'SELECT root AS h FROM merkle_tiles WHERE ledger_id = $1 AND level = $2 AND idx >= $3 AND idx < $4 ORDER BY idx',
+          [ledgerId, level - 1, first, end],
+        );
+  return rows.map((r) => r.h);
+}
+
+/** How many of a tile's hashes exist in the tree of `size` leaves (256 when complete). */
+function hashesIn({ level, idx }: TileKey, size: number): number {
+  return Math.min(TILE_WIDTH, Math.floor(size / leavesPerHash(level)) - idx * TILE_WIDTH);
 }
 
 function tileOf(ref: NodeRef): TileKey {

@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { bytesEqual, canonicalize, formatTime, prevOf, sealEntry, sha256, toHex, utf8, type Actor } from '@casn/ledger-core';
 import type { Database, QueryFn } from './db.ts';
 import { StoreError } from './errors.ts';
-import { TILE_WIDTH, packHashes, tileRoot } from './tiles.ts';
+import { TILE_WIDTH, packHashes, readHashes, tileRoot } from './tiles.ts';
 
 /** Expect the stream to have no events yet. */
 export const NO_STREAM = -1;
@@ -407,18 +407,7 @@ export class LedgerWriter {
     const edge: Uint8Array[][] = [];
     for (let level = 0, per = 1; level === 0 || per <= size; level++, per *= TILE_WIDTH) {
       const complete = Math.floor(size / per); // hashes at this level
-      const first = complete - (complete % TILE_WIDTH);
-      const rows =
-        level === 0
-          ? await query<{ h: Uint8Array }>(
-              'SELECT leaf AS h FROM entries WHERE ledger_id = $1 AND seq >= $2 AND seq < $3 ORDER BY seq',
-              [this.ledgerId, first, complete],
-            )
-          : await query<{ h: Uint8Array }>(
-              'SELECT root AS h FROM merkle_tiles WHERE ledger_id = $1 AND level = $2 AND idx >= $3 AND idx < $4 ORDER BY idx',
-              [this.ledgerId, level - 1, first, complete],
-            );
-      edge.push(rows.map((r) => r.h));
+      edge.push(await readHashes(query, this.ledgerId, level, complete - (complete % TILE_WIDTH), complete));
     }
     this.#state = { size, head: size === 0 ? ZERO_HEAD : row.head, edge };
     return this.#state;

@@ -64,6 +64,8 @@ export class BundleVerifier {
   #trustedRoot: Uint8Array = EMPTY_ROOT;
   #trustedHead: Uint8Array | undefined;
 
+  /** A chain break at line `seq`, not yet attributed (see #blame). */
+  #pending: { seq: number; expected: string; actual: string } | undefined;
   #count = 0;
   /** Leaf hash of the last line pushed; undefined before the first. */
   #last: Uint8Array | undefined;
@@ -104,11 +106,18 @@ export class BundleVerifier {
     if (entry.ledger !== this.#origin) {
       return this.#fail(seq, 'ledger differs from the checkpoint origin', this.#origin, entry.ledger);
     }
-    if (entry.seq !== seq) return this.#fail(seq, 'seq out of order', String(seq), String(entry.seq));
-    if (!this.#chains(entry.prev)) return this.#fail(seq, 'prev does not chain', this.#expectedPrev(), entry.prev);
+    if (entry.seq !== seq) return this.#pendingOr(seq, 'seq out of order', String(seq), String(entry.seq));
+    const chains = this.#chains(entry.prev);
+    if (this.#pending !== undefined) return this.#blame(chains);
+    if (!chains) {
+      if (seq === 0) return this.#fail(0, 'prev does not chain', GENESIS_PREV, entry.prev);
+      // Either entry seq-1 was changed (its hash no longer matches what this prev commits
+      // to) or this entry's prev was: the next line tells which (see #blame).
+      this.#pending = { seq, expected: this.#expectedPrev(), actual: entry.prev };
+    }
     const version = this.#versions.get(entry.stream) ?? 0;
     if (entry.version !== version) {
-      return this.#fail(
+      return this.#pendingOr(
         seq,
         `version out of order in stream ${JSON.stringify(entry.stream)}`,
         String(version),
@@ -117,15 +126,34 @@ export class BundleVerifier {
     }
     this.#versions.set(entry.stream, version + 1);
     if (seq >= this.#size) {
-      return this.#fail(seq, 'more lines than the checkpoint size', String(this.#size), `more than ${this.#size}`);
+      return this.#pendingOr(seq, 'more lines than the checkpoint size', String(this.#size), `more than ${this.#size}`);
     }
 
     const leaf = this.#leafOf(line);
     this.#range.push(leaf);
     this.#last = leaf;
     this.#count = seq + 1;
-    if (this.#count === this.#trustedSize) return this.#checkTrusted();
+    if (this.#count === this.#trustedSize && this.#pending === undefined) return this.#checkTrusted();
     return undefined;
+  }
+
+  /** Fails at `seq`, unless an earlier chain break is pending: that one is reported as it stands. */
+  #pendingOr(seq: number, reason: string, expected: string, actual: string): FailedVerdict {
+    const p = this.#pending;
+    return p ? this.#fail(p.seq, 'prev does not chain', p.expected, p.actual) : this.#fail(seq, reason, expected, actual);
+  }
+
+  /**
+   * Settles a chain break found at line j, now that line j+1 is known: if j+1 chains onto
+   * line j as given, line j is intact and entry j-1 is the one that changed; if it does not,
+   * line j itself (its prev at least) was changed.
+   */
+  #blame(nextChains: boolean): FailedVerdict {
+    const p = this.#pending!;
+    if (nextChains) {
+      return this.#fail(p.seq - 1, 'entry differs from what the next entry\'s prev commits to', p.actual, p.expected);
+    }
+    return this.#fail(p.seq, 'prev does not chain', p.expected, p.actual);
   }
 
   /** Final verdict after the last line; calling it again returns the same verdict. */
@@ -134,6 +162,12 @@ export class BundleVerifier {
     if (this.#result !== undefined) return this.#result;
     const n = this.#count;
     const cp = this.#checkpoint!;
+    if (this.#pending !== undefined) {
+      // A break at the last line: the checkpoint's chain head says whether that line is intact.
+      const head = this.#chainHead;
+      if (head === undefined) return this.#fail(this.#pending.seq, 'prev does not chain', this.#pending.expected, this.#pending.actual);
+      return this.#blame(this.#last !== undefined && bytesEqual(this.#last, head));
+    }
     if (n < this.#size) return this.#fail(n, 'fewer lines than the checkpoint size', String(this.#size), String(n));
     // The chain head is checked before the root because it can name the entry: with every
     // prev chaining, a different last leaf is the last entry changed.
@@ -327,7 +361,7 @@ function checkpointReason(what: string, v: Extract<CheckpointVerdict, { ok: fals
     case 'invalid_signature':
       return `${what} signature does not verify under the log key: ${v.message}`;
     case 'no_verifiable_signatures':
-      return `${what} carries no signature by the log key: ${v.message}`;
+      return `${what} carries no signature by the log key`;
     case 'origin_mismatch':
       return `${what} origin is not the log key's name: ${v.message}`;
   }

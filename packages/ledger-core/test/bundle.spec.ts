@@ -170,14 +170,19 @@ describe('verifyBundle on tampered entries', () => {
     expectFailure(verifyBundle(withLines(fx, lines)), K, 'no JCS canonical form');
   });
 
-  it('names seq k+1 when a byte change in the payload of k keeps valid JCS', () => {
+  it('names seq k when a byte change in the payload of k keeps valid JCS', () => {
     // Line k is still a well-formed, canonical entry whose own prev is right: nothing inside
-    // it can reveal the change. Its leaf hash changed, so the first check that fails is
-    // entry k+1's prev, which commits to the original line k.
+    // it can reveal the change. Entry k+1's prev commits to the original line k, and entry
+    // k+2 still chains onto line k+1, so the changed entry is k.
     const lines = editLine(fx.lines, K, (l) => l.replace('lulus', 'gagal'));
-    const v = expectFailure(verifyBundle(withLines(fx, lines)), K + 1, 'prev does not chain');
-    expect(v.expected).toBe(Buffer.from(rfcLeaf(lines[K]!)).toString('hex'));
-    expect(v.actual).toBe(Buffer.from(rfcLeaf(fx.lines[K]!)).toString('hex'));
+    const v = expectFailure(verifyBundle(withLines(fx, lines)), K, "differs from what the next entry's prev commits to");
+    expect(v.expected).toBe(Buffer.from(rfcLeaf(fx.lines[K]!)).toString('hex'));
+    expect(v.actual).toBe(Buffer.from(rfcLeaf(lines[K]!)).toString('hex'));
+  });
+
+  it('names seq n-2 when the next-to-last entry is changed (the chain head vouches for the last)', () => {
+    const lines = editLine(fx.lines, N - 2, (l) => l.replace('lulus', 'gagal'));
+    expectFailure(verifyBundle(withLines(fx, lines)), N - 2, "differs from what the next entry's prev commits to");
   });
 
   it('names the last seq via the chain head when the last entry is changed', () => {
@@ -432,10 +437,10 @@ describe('describeVerdict', () => {
     const fx = buildBundle({ size: N });
     const lines = editLine(fx.lines, K, (l) => l.replace('lulus', 'gagal'));
     const v = verifyBundle(withLines(fx, lines));
-    const expected = Buffer.from(rfcLeaf(lines[K]!)).toString('hex');
-    const actual = Buffer.from(rfcLeaf(fx.lines[K]!)).toString('hex');
+    const expected = Buffer.from(rfcLeaf(fx.lines[K]!)).toString('hex');
+    const actual = Buffer.from(rfcLeaf(lines[K]!)).toString('hex');
     expect(describeVerdict(v)).toBe(
-      `invalid: seq ${K + 1}: prev does not chain (expected ${expected.slice(0, 12)}…, actual ${actual.slice(0, 12)}…)`,
+      `invalid: seq ${K}: entry differs from what the next entry's prev commits to (expected ${expected.slice(0, 12)}…, actual ${actual.slice(0, 12)}…)`,
     );
   });
 

@@ -1,0 +1,56 @@
+/**
+ * Configuration from the environment, parsed with zod so that a typo fails at start-up
+ * with the name of the variable rather than later with a confusing error.
+ */
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DatabaseConfig, KeyStoreConfig } from '@casn/event-store';
+import { z } from 'zod';
+
+/** Everything the commands need to know about where the ledger lives. */
+export interface CliConfig {
+  /** LEDGER_DATA_DIR: the embedded database, the keys and the demo bundle live here by default. */
+  readonly dataDir: string;
+  readonly database: DatabaseConfig;
+  readonly keys: KeyStoreConfig;
+}
+
+/** A setting in the environment that cannot be used; the message names the variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** The repository root, found from this file's location (services/cli/src). */
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+// An empty value counts as unset, as with most tools that read the environment.
+const unsetIfEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+const Env = z.object({
+  DATABASE_URL: unsetIfEmpty(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' })),
+  LEDGER_DATA_DIR: unsetIfEmpty(z.string()),
+  LEDGER_KEYS_DIR: unsetIfEmpty(z.string()),
+  LEDGER_GENERATE_KEYS: unsetIfEmpty(z.enum(['true', 'false'], { error: 'must be true or false' })),
+});
+
+/**
+ * Parses the configuration from `env`: PostgreSQL at DATABASE_URL, else the embedded PGlite
+ * database in LEDGER_DATA_DIR; keys in LEDGER_KEYS_DIR; new keys generated only where
+ * LEDGER_GENERATE_KEYS allows (default: only for the embedded database). Throws ConfigError.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): CliConfig {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    // Issues name the variable but never echo its value: a URL may carry a password.
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.LEDGER_DATA_DIR ?? join(REPO_ROOT, '.data'));
+  const keysDir = e.LEDGER_KEYS_DIR === undefined ? join(dataDir, 'keys') : resolve(e.LEDGER_KEYS_DIR);
+  const database: DatabaseConfig = e.DATABASE_URL === undefined ? { dataDir: join(dataDir, 'pglite') } : { url: e.DATABASE_URL };
+  // A server-backed ledger must never sign with a key made up on the spot: its checkpoints
+  // would verify against nothing anyone trusts. Only the embedded default may create one.
+  const generate = e.LEDGER_GENERATE_KEYS === undefined ? e.DATABASE_URL === undefined : e.LEDGER_GENERATE_KEYS === 'true';
+  return { dataDir, database, keys: { dir: keysDir, generate } };
+}
