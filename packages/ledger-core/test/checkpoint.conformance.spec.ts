@@ -1,9 +1,9 @@
 // C2SP tlog-checkpoints against checkpoints.json (C2SP example, sum.golang.org, formats; see ../shared/testdata/README.md).
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { CheckpointError, formatCheckpoint, openCheckpoint, parseCheckpoint } from '../src/checkpoint.ts';
 import { toBase64 } from '../src/hash.ts';
 import { NoteError, generateSignerKey, openNote, parseVerifierKey, type NoteSignature } from '../src/note.ts';
-import { readJsonVector, readVector, testdataDir, testdataMissing } from './testdata.ts';
+import { describeVectors, readJsonVector, testdataDir } from './testdata.ts';
 
 interface WantSig {
   name: string;
@@ -59,18 +59,7 @@ function parseError(body: string, strict?: boolean): string | undefined {
   }
 }
 
-describe('tlog-checkpoint conformance', () => {
-  it('vectors are present or the suite says why', () => {
-    if (!testdataDir) {
-      console.warn(testdataMissing);
-      expect(testdataMissing).not.toBe('');
-    } else {
-      expect(readVector(FILE).length).toBeGreaterThan(0);
-    }
-  });
-});
-
-describe.runIf(testdataDir)('tlog-checkpoint conformance vectors', () => {
+describeVectors('tlog-checkpoint conformance vectors', FILE, () => {
   const file = testdataDir ? readJsonVector<CheckpointsFile>(FILE) : undefined;
 
   it('signed: every note opens to its expected verdict', () => {

@@ -1,8 +1,8 @@
 // Ed25519 (RFC 8032) against Wycheproof, DJB's sign.input and RFC 8032 §7.1 (see ../shared/testdata/README.md).
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ed25519PublicKey, ed25519Sign, ed25519Verify } from '../src/ed25519.ts';
 import { bytesEqual, fromHex, toHex } from '../src/hash.ts';
-import { readJsonVector, readVector, testdataDir, testdataMissing } from './testdata.ts';
+import { describeVectors, readJsonVector, readVector } from './testdata.ts';
 
 interface WycheproofFile {
   numberOfTests: number;
@@ -18,18 +18,7 @@ interface Rfc8032File {
 
 const DIR = 'rfc8032-ed25519';
 
-describe('ed25519 conformance', () => {
-  it('vectors are present or the suite says why', () => {
-    if (!testdataDir) {
-      console.warn(testdataMissing);
-      expect(testdataMissing).not.toBe('');
-    } else {
-      expect(readVector(`${DIR}/sign.input`).length).toBeGreaterThan(0);
-    }
-  });
-});
-
-describe.runIf(testdataDir)('ed25519 conformance vectors', () => {
+describeVectors('ed25519 conformance vectors', `${DIR}/sign.input`, () => {
   it('Wycheproof ed25519_test.json: every test gets its expected result', () => {
     const file = readJsonVector<WycheproofFile>(`${DIR}/ed25519_test.json`);
     const failures: string[] = [];

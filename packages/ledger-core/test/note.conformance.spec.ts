@@ -1,5 +1,5 @@
 // C2SP signed notes against notes.json (C2SP examples and Go's sumdb/note tests; see ../shared/testdata/README.md).
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { fromHex } from '../src/hash.ts';
 import {
   NoteError,
@@ -11,7 +11,7 @@ import {
   type NoteSignature,
   type OpenedNote,
 } from '../src/note.ts';
-import { readJsonVector, readVector, testdataDir, testdataMissing } from './testdata.ts';
+import { describeVectors, readJsonVector, testdataDir } from './testdata.ts';
 
 interface WantSig {
   name: string;
@@ -53,18 +53,7 @@ function rejects(vkey: string): boolean {
   }
 }
 
-describe('signed-note conformance', () => {
-  it('vectors are present or the suite says why', () => {
-    if (!testdataDir) {
-      console.warn(testdataMissing);
-      expect(testdataMissing).not.toBe('');
-    } else {
-      expect(readVector(FILE).length).toBeGreaterThan(0);
-    }
-  });
-});
-
-describe.runIf(testdataDir)('signed-note conformance vectors', () => {
+describeVectors('signed-note conformance vectors', FILE, () => {
   const file = testdataDir ? readJsonVector<NotesFile>(FILE) : undefined;
 
   it('keys: every vkey parses to its name and id; every skey matches its vkey and signs what it verifies', () => {

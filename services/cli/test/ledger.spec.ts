@@ -118,7 +118,7 @@ describe(`export and verify on ${testEngine}`, () => {
 
   it.each([
     // The changed entry itself still parses; the next entry's prev no longer names it.
-    ['a changed payload byte in entry 10', (d: string) => editEntries(d, (t) => editLine(t, 10, (l) => l.replace('"result":"TMS"', '"result":"TMX"'))), /^invalid: seq 11: prev does not chain/],
+    ['a changed payload byte in entry 10', (d: string) => editEntries(d, (t) => editLine(t, 10, (l) => l.replace('"result":"TMS"', '"result":"TMX"'))), /^invalid: seq 10: entry differs from what the next entry's prev commits to/],
     ['entry 5 removed', (d: string) => editEntries(d, (t) => t.split('\n').filter((_, i) => i !== 5).join('\n')), /^invalid: seq 5: seq out of order \(expected 5, actual 6\)/],
     ['a non-canonical line', (d: string) => editEntries(d, (t) => t.replace('{"actor"', '{ "actor"')), /^invalid: seq 0: line is not in JCS canonical form/],
     ['CRLF line endings', (d: string) => editEntries(d, (t) => t.replaceAll('\n', '\r\n')), /^invalid: seq 0: line is not in JCS canonical form/],
