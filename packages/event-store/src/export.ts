@@ -1,6 +1,6 @@
-/** Export bundles (the directory format of the ledger contract) to and from disk. */
+/** Export bundles: the directory format of the ledger contract. */
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import type { EventStore, StoredCheckpoint } from './store.ts';
@@ -41,31 +41,4 @@ export async function exportBundle(
   await writeFile(join(dir, BUNDLE_FILES.checkpoint), checkpoint.note);
   await writeFile(join(dir, BUNDLE_FILES.logKey), (await store.verifierKey(origin)) + '\n');
   return checkpoint;
-}
-
-/** The files of a bundle directory, read whole. */
-export interface BundleFiles {
-  readonly entries: string;
-  readonly checkpoint: string;
-  readonly logVkey: string;
-  readonly witnessVkeys: readonly string[];
-}
-
-/** Reads a bundle directory; a missing required file is reported by name. */
-export async function readBundle(dir: string): Promise<BundleFiles> {
-  const read = async (name: string, required: boolean): Promise<string | undefined> => {
-    try {
-      return await readFile(join(dir, name), 'utf8');
-    } catch (err) {
-      if (!required && (err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new Error(`cannot read ${name} in ${dir}: ${(err as Error).message}`);
-    }
-  };
-  const witnesses = await read(BUNDLE_FILES.witnesses, false);
-  return {
-    entries: (await read(BUNDLE_FILES.entries, true))!,
-    checkpoint: (await read(BUNDLE_FILES.checkpoint, true))!,
-    logVkey: (await read(BUNDLE_FILES.logKey, true))!.trim(),
-    witnessVkeys: witnesses ? witnesses.split('\n').filter((l) => l.trim() !== '') : [],
-  };
 }

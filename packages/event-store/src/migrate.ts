@@ -1,4 +1,5 @@
 /** Schema migrations with Kysely's migrator; migrations are frozen once shipped. */
+import { createHash } from 'node:crypto';
 import { Migrator, type Migration, type MigrationResult } from 'kysely';
 import type { Database } from './db.ts';
 import * as m0 from './migrations/2026-11-22T0000-ledger.ts';
@@ -19,7 +20,11 @@ export async function migrateToLatest(database: Database): Promise<MigrationResu
   return results;
 }
 
-/** Names of the migrations this code knows, in order. */
-export function migrationNames(): string[] {
-  return Object.keys(migrations).sort();
+/** A short fingerprint of the migrations this code knows (names and code), e.g. to key a cached template. */
+export function schemaFingerprint(): string {
+  const text = Object.keys(migrations)
+    .sort()
+    .map((name) => `${name}\n${migrations[name]!.up.toString()}`)
+    .join('\n');
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }

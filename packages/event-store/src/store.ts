@@ -3,7 +3,6 @@
  * into an RFC 6962 tree, with signed checkpoints and proofs.
  */
 import {
-  BundleVerifier,
   EMPTY_ROOT,
   chainHeadExtension,
   consistencyProofRanges,
@@ -16,6 +15,7 @@ import {
   type NodeRef,
   type Verdict,
 } from '@casn/ledger-core';
+import { Worker } from 'node:worker_threads';
 import type { Database } from './db.ts';
 import { StoreError } from './errors.ts';
 import type { KeyStore } from './keys.ts';
@@ -167,10 +167,13 @@ export class EventStore {
   }
 
   async #page(ledgerId: number, from: number, limit: number, to = Number.MAX_SAFE_INTEGER): Promise<StoredEntry[]> {
+    // Seqs have no gaps, so a page is a closed key range: cheap whatever the planner's
+    // statistics say (with a LIMIT alone, stale statistics after a bulk load can make it
+    // sort the whole rest of the ledger for every page).
     const rows = await this.database.query<StoredEntry>(
       `SELECT seq, stream, version, type, leaf, body FROM entries
-        WHERE ledger_id = $1 AND seq >= $2 AND seq < $3 ORDER BY seq LIMIT $4`,
-      [ledgerId, from, to, limit],
+        WHERE ledger_id = $1 AND seq >= $2 AND seq < $3 ORDER BY seq`,
+      [ledgerId, from, Math.min(to, from + limit)],
     );
     return rows.map(toEntry);
   }
@@ -338,19 +341,54 @@ export class EventStore {
   }
 
   /**
-   * Verifies the whole stored ledger as a bundle verifier would (JCS form, seq, chain,
-   * stream versions, root), against a checkpoint of its current size.
+   * Verifies the whole stored ledger as a bundle verifier would (seq, chain, stream
+   * versions, root and signature) against a checkpoint of its current size. Stored bodies
+   * are hashed as stored, not re-serialised; the checks run on a worker thread while this
+   * one reads the next pages.
    */
   async verify(origin: string, onProgress?: (done: number, total: number) => void): Promise<Verdict> {
+    const ledger = await this.#ledger(origin);
     const cp = await this.checkpoint(origin);
-    const verifier = new BundleVerifier(cp.note, await this.verifierKey(origin));
-    let done = 0;
-    for await (const entry of this.entries(origin, 0, cp.size)) {
-      const failed = verifier.push(entry.body);
-      if (failed) return failed;
-      if (++done % 100_000 === 0) onProgress?.(done, cp.size);
+    const worker = new Worker(new URL('./verify-worker.mjs', import.meta.url), {
+      workerData: { note: cp.note, vkey: await this.verifierKey(origin), options: { storedCanonical: true } },
+    });
+    try {
+      const verdict = new Promise<Verdict>((resolve, reject) => {
+        worker.on('message', (m: { verdict?: Verdict; ack?: number }) => {
+          if (m.verdict) resolve(m.verdict);
+          else acked(m.ack!);
+        });
+        worker.on('error', reject);
+        worker.on('exit', (code) => reject(new Error(`verification worker exited with code ${code}`)));
+      });
+      // At most a few pages in flight, so a slow worker does not pile the ledger up in memory.
+      let inFlight = 0;
+      let done = 0;
+      let wake: (() => void) | undefined;
+      const acked = (n: number): void => {
+        inFlight--;
+        done += n;
+        if (done % 100_000 < n) onProgress?.(done, cp.size);
+        wake?.();
+      };
+      const finished = verdict.then(() => true);
+      for (let from = 0; from < cp.size; from += PAGE) {
+        const rows = await this.database.query<{ body: string }>(
+          'SELECT body FROM entries WHERE ledger_id = $1 AND seq >= $2 AND seq < $3 ORDER BY seq',
+          [ledger.id, from, Math.min(cp.size, from + PAGE)],
+        );
+        while (inFlight >= 3) {
+          const more = new Promise<void>((r) => (wake = r));
+          if (await Promise.race([more.then(() => false), finished])) return await verdict;
+        }
+        inFlight++;
+        worker.postMessage(rows.map((r) => r.body));
+      }
+      worker.postMessage(null);
+      return await verdict;
+    } finally {
+      await worker.terminate();
     }
-    return verifier.finish();
   }
 
   /** Closes the database. */

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { openDatabase, openPGlite, type Database } from './db.ts';
-import { migrateToLatest, migrationNames } from './migrate.ts';
+import { migrateToLatest, schemaFingerprint } from './migrate.ts';
 
 /** A migrated, empty database for one test file, and how to remove it. */
 export interface TestDatabase {
@@ -62,7 +62,7 @@ async function withAdmin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Prom
  * through the temp directory: loading it takes a fraction of a fresh initdb.
  */
 async function pgliteTemplate(): Promise<Blob> {
-  const path = join(tmpdir(), `casn-ledger-pglite-${migrationNames().join('+').replace(/[^A-Za-z0-9+-]/g, '')}.tar`);
+  const path = join(tmpdir(), `casn-ledger-pglite-${schemaFingerprint()}.tar`);
   try {
     return new Blob([await readFile(path)]);
   } catch {

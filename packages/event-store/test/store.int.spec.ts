@@ -84,6 +84,39 @@ describe(`event store on ${testEngine}`, () => {
     expect(await store.size(L)).toBe(size);
   });
 
+  it('lets exactly one of many concurrent appends at the same expected version win', async () => {
+    const origin = 'casn.race.example/2026';
+    await store.append(origin, 'app-r', NO_STREAM, [ev('ApplicationSubmitted')]);
+    const results = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) => store.append(origin, 'app-r', 0, [ev('VerificationRecorded', { by: i }), ev('VerificationConfirmed')])),
+    );
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(39);
+    for (const r of lost) expect(r.reason).toMatchObject({ code: 'CONFLICT' });
+    expect((await store.readStream(origin, 'app-r')).map((e) => e.version)).toEqual([0, 1, 2]);
+    expect(await store.size(origin)).toBe(3);
+  });
+
+  it('appends several streams atomically, refusing the whole group when one request conflicts', async () => {
+    const origin = 'casn.group.example/2026';
+    const ok = await store.appendAll(origin, [
+      { stream: 'formasi-1', expectedVersion: NO_STREAM, events: [ev('FormationAnnounced')] },
+      { stream: 'formasi-2', expectedVersion: NO_STREAM, events: [ev('FormationAnnounced')] },
+    ]);
+    expect(ok.map((r) => r.firstSeq)).toEqual([0, 1]);
+    const err = await store
+      .appendAll(origin, [
+        { stream: 'formasi-3', expectedVersion: NO_STREAM, events: [ev('FormationAnnounced')] },
+        { stream: 'formasi-1', expectedVersion: NO_STREAM, events: [ev('FormationAnnounced')] },
+      ])
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'CONFLICT', details: { index: 1, stream: 'formasi-1' } });
+    expect(await store.size(origin)).toBe(2);
+    expect(await store.readStream(origin, 'formasi-3')).toEqual([]);
+  });
+
   it('rejects bad input with the field named and stores nothing', async () => {
     const size = await store.size(L);
     await expect(store.append(L, '', ANY, [ev('X')])).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', details: { field: 'stream' } });
@@ -147,6 +180,40 @@ describe(`event store on ${testEngine}`, () => {
   it('verifies the stored ledger end to end', async () => {
     const verdict = await store.verify(L);
     expect(verdict).toMatchObject({ ok: true, size: await store.size(L) });
+  });
+
+  it.runIf(testEngine === 'postgres')('does not hold up one ledger while another ledger is locked', async () => {
+    const a = 'casn.lock-a.example/2026';
+    const b = 'casn.lock-b.example/2026';
+    await store.append(a, 's', ANY, [ev('E')]);
+    await store.append(b, 's', ANY, [ev('E')]);
+    // Another session holds ledger a's head row, as a long transaction elsewhere would.
+    let pendingA: Promise<unknown> = Promise.resolve();
+    let aDone = false;
+    await t.database.transaction(async (query) => {
+      await query('SELECT 1 FROM ledgers WHERE origin = $1 FOR UPDATE', [a]);
+      const other = new EventStore(t.database);
+      pendingA = other.append(a, 's', ANY, [ev('E')]).then(() => (aDone = true));
+      await new Promise((r) => setTimeout(r, 100));
+      const resultB = await other.append(b, 's', ANY, [ev('E')]);
+      expect(resultB.firstSeq).toBe(1);
+      expect(aDone).toBe(false); // still waiting for the row this transaction holds
+    });
+    await pendingA; // proceeds once the lock is released
+    expect(aDone).toBe(true);
+    expect(await store.size(a)).toBe(2);
+  });
+
+  it('names the entry a database superuser rewrote behind the triggers', async () => {
+    const origin = 'casn.rewrite.example/2026';
+    for (let i = 0; i < 6; i++) await store.append(origin, `app-${i}`, NO_STREAM, [ev('ScoreRecorded', { twk: 100 + i })]);
+    expect((await store.verify(origin)).ok).toBe(true);
+    const [{ id }] = (await t.database.query<{ id: number }>('SELECT id FROM ledgers WHERE origin = $1', [origin])) as [{ id: number }];
+    await t.database.query('ALTER TABLE entries DISABLE TRIGGER entries_append_only');
+    await t.database.query(`UPDATE entries SET body = replace(body, '"twk":102', '"twk":150') WHERE ledger_id = $1 AND seq = 2`, [id]);
+    await t.database.query('ALTER TABLE entries ENABLE TRIGGER entries_append_only');
+    const verdict = await store.verify(origin);
+    expect(verdict).toMatchObject({ ok: false, seq: 2, reason: expect.stringContaining("next entry's prev") as string });
   });
 
   it('refuses UPDATE, DELETE and TRUNCATE of entries at the database', async () => {

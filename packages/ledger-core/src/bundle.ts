@@ -32,6 +32,12 @@ export interface VerifyOptions {
   readonly origin?: string;
   /** An older checkpoint note signed by the log key: the first `size` entries must reproduce its root (and chain head). */
   readonly trusted?: string;
+  /**
+   * Skip the RFC 8785 form check of each line. Only for bytes this system canonicalised
+   * itself and stored exactly as hashed (the store's own scan): every other check, the
+   * chain and the signed root still bind every byte. Bundles from elsewhere are checked.
+   */
+  readonly storedCanonical?: boolean;
 }
 
 /** The three files of an export bundle, as text. */
@@ -67,6 +73,8 @@ export class BundleVerifier {
   /** A chain break at line `seq`, not yet attributed (see #blame). */
   #pending: { seq: number; expected: string; actual: string } | undefined;
   #count = 0;
+  readonly #storedCanonical: boolean;
+  #ledgerMember = '';
   /** Leaf hash of the last line pushed; undefined before the first. */
   #last: Uint8Array | undefined;
   readonly #range = new CompactRange();
@@ -77,6 +85,7 @@ export class BundleVerifier {
 
   /** Opens the checkpoint under `logVkey` (and the options) up front; a failure there is returned by push and finish. */
   constructor(checkpointNote: string, logVkey: string, opts: VerifyOptions = {}) {
+    this.#storedCanonical = opts.storedCanonical === true;
     this.#failure = this.#open(checkpointNote, logVkey, opts);
   }
 
@@ -86,23 +95,29 @@ export class BundleVerifier {
     if (this.#result !== undefined) throw new Error('BundleVerifier: push after finish');
     const seq = this.#count;
 
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      return this.#fail(seq, 'line is not valid JSON');
+    let entry: Pick<Entry, 'ledger' | 'seq' | 'prev' | 'stream' | 'version'>;
+    if (this.#storedCanonical) {
+      const fields = this.#storedFields(line);
+      if (fields === undefined) return this.#fail(seq, 'line is not a canonical ledger entry');
+      entry = fields;
+    } else {
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch {
+        return this.#fail(seq, 'line is not valid JSON');
+      }
+      let canonical: string | undefined;
+      try {
+        canonical = canonicalize(value);
+      } catch {
+        canonical = undefined; // e.g. a lone surrogate: no JCS form at all
+      }
+      if (canonical !== line) return this.#notCanonical(seq, line, canonical);
+      const bad = badEntryField(value);
+      if (bad !== undefined) return this.#fail(seq, `field "${bad}" is missing or has the wrong type`);
+      entry = value as Entry;
     }
-    let canonical: string | undefined;
-    try {
-      canonical = canonicalize(value);
-    } catch {
-      canonical = undefined; // e.g. a lone surrogate: no JCS form at all
-    }
-    if (canonical !== line) return this.#notCanonical(seq, line, canonical);
-
-    const bad = badEntryField(value);
-    if (bad !== undefined) return this.#fail(seq, `field "${bad}" is missing or has the wrong type`);
-    const entry = value as Entry;
     if (entry.ledger !== this.#origin) {
       return this.#fail(seq, 'ledger differs from the checkpoint origin', this.#origin, entry.ledger);
     }
@@ -135,6 +150,35 @@ export class BundleVerifier {
     this.#count = seq + 1;
     if (this.#count === this.#trustedSize && this.#pending === undefined) return this.#checkTrusted();
     return undefined;
+  }
+
+  /**
+   * The chained fields of a line the store canonicalised itself, read without parsing the
+   * payload: in RFC 8785 order an entry ends with prev, schema, seq, stream, type, version,
+   * and a bare `,"prev":"` cannot occur inside a JSON string, so the last one starts that
+   * tail. The ledger is found as its exact canonical member, just before the payload.
+   */
+  #storedFields(line: string): Pick<Entry, 'ledger' | 'seq' | 'prev' | 'stream' | 'version'> | undefined {
+    const at = line.lastIndexOf(',"prev":"');
+    let tail: Record<string, unknown>;
+    try {
+      tail = JSON.parse(`{${line.slice(at + 1)}`) as Record<string, unknown>;
+    } catch {
+      return undefined;
+    }
+    const { prev, seq, stream, version } = tail;
+    if (at < 0 || typeof prev !== 'string' || typeof stream !== 'string' || !Number.isSafeInteger(seq) || !Number.isSafeInteger(version)) {
+      return undefined;
+    }
+    let ledger = this.#origin;
+    if (!line.includes(this.#ledgerMember)) {
+      try {
+        ledger = String((JSON.parse(line) as { ledger?: unknown }).ledger);
+      } catch {
+        return undefined;
+      }
+    }
+    return { ledger, seq: seq as number, prev, stream, version: version as number };
   }
 
   /** Fails at `seq`, unless an earlier chain break is pending: that one is reported as it stands. */
@@ -213,6 +257,7 @@ export class BundleVerifier {
     }
     this.#checkpoint = cp;
     this.#origin = cp.origin;
+    this.#ledgerMember = `,"ledger":${JSON.stringify(cp.origin)},"payload":{`;
     this.#size = cp.size;
 
     if (opts.trusted === undefined) return undefined;

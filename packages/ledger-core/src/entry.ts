@@ -50,6 +50,7 @@ export function formatTime(date: Date): string {
   return date.toISOString();
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ENTRY_KEYS = ['actor', 'at', 'id', 'ledger', 'payload', 'prev', 'schema', 'seq', 'stream', 'type', 'version'];
 
 /**
@@ -62,7 +63,7 @@ export function badEntryField(value: unknown): string | undefined {
   for (const key of ENTRY_KEYS) if (!(key in e)) return key;
   if (typeof e.ledger !== 'string') return 'ledger';
   if (!Number.isSafeInteger(e.seq) || (e.seq as number) < 0) return 'seq';
-  if (typeof e.id !== 'string') return 'id';
+  if (typeof e.id !== 'string' || !UUID.test(e.id)) return 'id';
   if (typeof e.stream !== 'string' || e.stream === '') return 'stream';
   if (!Number.isSafeInteger(e.version) || (e.version as number) < 0) return 'version';
   if (typeof e.type !== 'string' || e.type === '') return 'type';

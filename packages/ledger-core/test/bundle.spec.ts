@@ -138,6 +138,28 @@ describe('verifyBundle on valid bundles', () => {
   });
 });
 
+describe('BundleVerifier over lines the store canonicalised itself (storedCanonical)', () => {
+  const fx = buildBundle({ size: N, chainHead: true });
+  const run = (lines: readonly string[]): Verdict => {
+    const verifier = new BundleVerifier(fx.files.checkpoint, fx.key.vkey, { storedCanonical: true });
+    for (const line of lines) if (verifier.push(line)) break;
+    return verifier.finish();
+  };
+
+  it('verifies a valid ledger to the same root as the full check', () => {
+    expectValid(run(fx.lines), fx);
+  });
+
+  it('still names the changed entry, a wrong ledger, a version gap and a line that is no entry', () => {
+    expectFailure(run(editLine(fx.lines, K, (l) => l.replace('lulus', 'gagal'))), K, "differs from what the next entry's prev commits to");
+    const other = editLine(fx.lines, K, (l) => l.replace(`"ledger":"${FIXTURE_ORIGIN}"`, '"ledger":"casn.example.go.id/2026"'));
+    expect(expectFailure(run(other), K, 'ledger differs').actual).toBe('casn.example.go.id/2026');
+    expectFailure(run(editLine(fx.lines, K, (l) => l.replace(/"version":\d+\}$/, '"version":99}'))), K, 'version out of order');
+    expectFailure(run(editLine(fx.lines, K, (l) => l.slice(0, -1))), K, 'not a canonical ledger entry');
+    expectFailure(run(editLine(fx.lines, K, () => '{"a":1}')), K, 'not a canonical ledger entry');
+  });
+});
+
 describe('verifyBundle on tampered entries', () => {
   const fx = buildBundle({ size: N, chainHead: true });
 

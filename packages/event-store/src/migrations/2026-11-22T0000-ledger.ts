@@ -95,6 +95,32 @@ const statements = [
     CREATE TRIGGER idempotency_keys_append_only BEFORE UPDATE OR DELETE ON idempotency_keys
       FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change();
   `,
+  `
+    CREATE TRIGGER idempotency_keys_no_truncate BEFORE TRUNCATE ON idempotency_keys
+      FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change();
+  `,
+  `
+    -- The head row only moves forward: its origin is fixed, its size never shrinks, and its
+    -- verifier key, once recorded, never changes.
+    CREATE FUNCTION ledger_guard_head() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF NEW.origin <> OLD.origin OR NEW.size < OLD.size
+         OR (OLD.vkey IS NOT NULL AND NEW.vkey IS DISTINCT FROM OLD.vkey) THEN
+        RAISE EXCEPTION 'ledger % may only grow; its origin and key are fixed', OLD.origin
+          USING ERRCODE = 'insufficient_privilege';
+      END IF;
+      RETURN NEW;
+    END
+    $$;
+  `,
+  `
+    CREATE TRIGGER ledgers_forward_only BEFORE UPDATE ON ledgers
+      FOR EACH ROW EXECUTE FUNCTION ledger_guard_head();
+  `,
+  `
+    CREATE TRIGGER ledgers_no_delete BEFORE DELETE OR TRUNCATE ON ledgers
+      FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change();
+  `,
 ];
 
 export async function up(db: Kysely<unknown>): Promise<void> {
