@@ -18,17 +18,6 @@ export function leavesPerHash(level: number): number {
   return TILE_WIDTH ** level;
 }
 
-/** Root of a complete tile's 256 hashes. */
-export function tileRoot(hashes: readonly Uint8Array[]): Uint8Array {
-  let layer = hashes;
-  while (layer.length > 1) {
-    const next: Uint8Array[] = [];
-    for (let i = 0; i < layer.length; i += 2) next.push(nodeHash(layer[i]!, layer[i + 1]!));
-    layer = next;
-  }
-  return layer[0]!;
-}
-
 /** Concatenates 32-byte hashes into one tile blob. */
 export function packHashes(hashes: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(hashes.length * 32);
@@ -36,36 +25,67 @@ export function packHashes(hashes: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-function unpackHashes(blob: Uint8Array): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (let i = 0; i < blob.length; i += 32) out.push(blob.subarray(i, i + 32));
-  return out;
-}
-
 /**
- * The hashes of one tile and, computed on demand, the perfect subtrees inside it
- * (heights 8L … 8L+7). Tiles are immutable, so a computed one can be cached forever.
+ * The hashes of one tile and the perfect subtrees inside it (heights 8L … 8L+7), computed
+ * on demand. Tiles are immutable, so a computed one can be cached forever. Each layer is
+ * one packed buffer: a cache of thousands of tiles stays a few large objects instead of
+ * millions of small ones for the garbage collector to walk.
  */
-class TileTree {
-  readonly layers: Uint8Array[][];
-  constructor(bottom: Uint8Array[]) {
-    this.layers = [bottom];
+export class TileTree {
+  readonly #layers: Uint8Array[];
+
+  /** A tile from its bottom hashes, packed (32 bytes each). */
+  constructor(bottom: Uint8Array) {
+    this.#layers = [bottom];
   }
+
+  /**
+   * A complete tile as stored: its 256 hashes and then every layer above them (255 more),
+   * so reading a proof computes nothing. A blob of bottom hashes only is accepted too.
+   */
+  static fromStored(blob: Uint8Array): TileTree {
+    const tree = new TileTree(blob.subarray(0, Math.min(blob.length, TILE_WIDTH * 32)));
+    for (let at = TILE_WIDTH * 32, n = TILE_WIDTH / 2; n >= 1 && at + n * 32 <= blob.length; at += n * 32, n /= 2) {
+      tree.#layers.push(blob.subarray(at, at + n * 32));
+    }
+    return tree;
+  }
+
   /** Number of hashes at the bottom (256 for a complete tile). */
   get width(): number {
-    return this.layers[0]!.length;
+    return this.#layers[0]!.length / 32;
   }
+
+  /** Root of a complete tile. */
+  root(): Uint8Array {
+    return this.node(TILE_HEIGHT, 0);
+  }
+
+  /** Every layer, bottom first, packed: the stored form of a complete tile. */
+  packed(): Uint8Array {
+    this.root();
+    const out = new Uint8Array(this.#layers.reduce((n, l) => n + l.length, 0));
+    let at = 0;
+    for (const layer of this.#layers) {
+      out.set(layer, at);
+      at += layer.length;
+    }
+    return out;
+  }
+
   /** Hash of the subtree `sub` levels above the bottom at index `i` (must be complete). */
   node(sub: number, i: number): Uint8Array {
-    while (this.layers.length <= sub) {
-      const below = this.layers[this.layers.length - 1]!;
-      const next: Uint8Array[] = [];
-      for (let k = 0; k + 1 < below.length; k += 2) next.push(nodeHash(below[k]!, below[k + 1]!));
-      this.layers.push(next);
+    while (this.#layers.length <= sub) {
+      const below = this.#layers[this.#layers.length - 1]!;
+      const next = new Uint8Array(Math.floor(below.length / 64) * 32);
+      for (let k = 0; k < next.length; k += 32) {
+        next.set(nodeHash(below.subarray(2 * k, 2 * k + 32), below.subarray(2 * k + 32, 2 * k + 64)), k);
+      }
+      this.#layers.push(next);
     }
-    const hash = this.layers[sub]![i];
-    if (!hash) throw new Error(`tile node ${sub}/${i} is not complete`);
-    return hash;
+    const layer = this.#layers[sub]!;
+    if (32 * i + 32 > layer.length) throw new Error(`tile node ${sub}/${i} is not complete`);
+    return layer.subarray(32 * i, 32 * i + 32);
   }
 }
 
@@ -126,11 +146,11 @@ export class TileReader {
         .join(', ')})`,
       [this.ledgerId, ...keys.flatMap((k) => [k.level, k.idx])],
     );
-    for (const row of rows) out.set(`${row.level}/${Number(row.idx)}`, new TileTree(unpackHashes(row.hashes)));
+    for (const row of rows) out.set(`${row.level}/${Number(row.idx)}`, TileTree.fromStored(row.hashes));
     // A tile not stored is the incomplete one at the right edge: rebuild it from the level below.
     for (const k of keys) {
       const id = `${k.level}/${k.idx}`;
-      if (!out.has(id)) out.set(id, new TileTree(await this.#partial(k, size)));
+      if (!out.has(id)) out.set(id, new TileTree(packHashes(await this.#partial(k, size))));
     }
     return out;
   }

@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { bytesEqual, canonicalize, formatTime, prevOf, sealEntry, sha256, toHex, utf8, type Actor } from '@casn/ledger-core';
 import type { Database, QueryFn } from './db.ts';
 import { StoreError } from './errors.ts';
-import { TILE_WIDTH, packHashes, readHashes, tileRoot } from './tiles.ts';
+import { TILE_WIDTH, TileTree, packHashes, readHashes } from './tiles.ts';
 
 /** Expect the stream to have no events yet. */
 export const NO_STREAM = -1;
@@ -64,10 +64,11 @@ interface Group {
   readonly reject: (e: unknown) => void;
 }
 
+/** A tile the batch completed, in its stored form (see TileTree.fromStored). */
 interface Tile {
   readonly level: number;
   readonly idx: number;
-  readonly hashes: Uint8Array[];
+  readonly blob: Uint8Array;
   readonly root: Uint8Array;
 }
 
@@ -78,6 +79,19 @@ interface Head {
   readonly edge: readonly (readonly Uint8Array[])[];
 }
 
+/** A chained batch, ready to write. */
+interface Planned {
+  readonly generation: number;
+  readonly fromSize: number;
+  readonly fromHead: Uint8Array;
+  readonly toSize: number;
+  readonly head: Uint8Array;
+  readonly rows: readonly unknown[][];
+  readonly tiles: readonly Tile[];
+  readonly keys: readonly [string, KeyRecord][];
+  readonly settle: readonly (() => void)[];
+}
+
 interface KeyRecord {
   readonly hash: Uint8Array;
   readonly result: AppendResult;
@@ -85,6 +99,8 @@ interface KeyRecord {
 
 /** Events per statement (PostgreSQL takes at most 65,535 parameters; 6 per entry). */
 const MAX_STATEMENT_EVENTS = 4000;
+/** Above this many queued events, batches are halved so chaining overlaps writing. */
+const SPLIT_EVENTS = 512;
 /** How many times a batch is chained again after losing the head to another process. */
 const MAX_RETRIES = 50;
 const CACHE_LIMIT = 200_000;
@@ -100,6 +116,8 @@ export class LedgerWriter {
   readonly #streams = new Map<string, number>();
   /** Idempotency keys this process has seen. */
   readonly #keys = new Map<string, KeyRecord>();
+  /** Bumped whenever the cached head is dropped, so plans made on it are not written. */
+  #generation = 0;
 
   constructor(
     private readonly database: Database,
@@ -134,21 +152,61 @@ export class LedgerWriter {
   async #drain(): Promise<void> {
     this.#running = true;
     try {
-      while (this.#queue.length > 0) {
+      // While one batch's statement is in flight, the next batch is chained on top of it,
+      // so canonicalising and hashing overlap the database's work. Statements still go
+      // one at a time, in order.
+      let inFlight: { batch: readonly Group[]; planned: Planned; written: Promise<unknown> } | undefined;
+      for (;;) {
         // Let callers whose previous append just settled queue their next one, so each
         // batch carries every waiting caller instead of alternating half-full batches.
         await new Promise<void>((resolve) => setImmediate(resolve));
-        let take = 1;
-        let events = this.#queue[0]!.events;
-        while (take < this.#queue.length && events + this.#queue[take]!.events <= MAX_STATEMENT_EVENTS) {
-          events += this.#queue[take]!.events;
-          take++;
+        const batch = this.#take();
+        const planned = batch && (await this.#plan(batch).catch(() => undefined));
+        if (inFlight) await this.#land(inFlight);
+        inFlight = undefined;
+        if (!batch) {
+          if (this.#queue.length === 0) return;
+          continue;
         }
-        await this.#commit(this.#queue.splice(0, take));
+        if (planned && planned.generation === this.#generation) {
+          inFlight = { batch, planned, written: this.#write(planned).catch((err: unknown) => err) };
+        } else {
+          await this.#commit(batch);
+        }
       }
     } finally {
       this.#running = false;
     }
+  }
+
+  /**
+   * The next batch: every queued group within the statement limit, or, when many events
+   * wait, half of them. Small batches are bound by the commit, so one is best; large ones
+   * by chaining, so halves let one be chained while the other is written.
+   */
+  #take(): Group[] | undefined {
+    if (this.#queue.length === 0) return undefined;
+    const queued = this.#queue.reduce((n, g) => n + g.events, 0);
+    const most = queued > SPLIT_EVENTS ? Math.ceil(this.#queue.length / 2) : this.#queue.length;
+    let take = 1;
+    let events = this.#queue[0]!.events;
+    while (take < most && events + this.#queue[take]!.events <= MAX_STATEMENT_EVENTS) {
+      events += this.#queue[take]!.events;
+      take++;
+    }
+    return this.#queue.splice(0, take);
+  }
+
+  /** Settles a batch whose statement was sent ahead; on a lost race or error it is committed again from scratch. */
+  async #land({ batch, planned, written }: { batch: readonly Group[]; planned: Planned; written: Promise<unknown> }): Promise<void> {
+    const outcome = await written;
+    if (outcome === true) {
+      this.#finish(planned);
+      return;
+    }
+    this.#forget();
+    if (outcome === false || isUniqueViolation(outcome)) await this.#commit(batch);
+    else for (const g of batch) g.reject(outcome);
   }
 
   async #commit(batch: readonly Group[]): Promise<void> {
@@ -190,6 +248,7 @@ export class LedgerWriter {
   }
 
   #forget(): void {
+    this.#generation++;
     this.#state = undefined;
     this.#streams.clear();
     this.#keys.clear();
@@ -200,7 +259,19 @@ export class LedgerWriter {
    * `tx`, everything runs inside that transaction (which holds the head lock).
    */
   async #tryCommit(batch: readonly Group[], tx?: QueryFn): Promise<boolean> {
+    const planned = await this.#plan(batch, tx);
+    if (!(await this.#write(planned, tx))) return false;
+    this.#finish(planned);
+    return true;
+  }
+
+  /**
+   * Chains a batch onto the head this writer believes in, and moves that belief (head,
+   * stream versions, keys) past the batch before it is written: a failed write forgets it.
+   */
+  async #plan(batch: readonly Group[], tx?: QueryFn): Promise<Planned> {
     const query: QueryFn = tx ?? ((text, params, prepare) => this.database.query(text, params, prepare));
+    const generation = this.#generation;
     const state = this.#state ?? (await this.#loadHead(query));
     await this.#lookup(batch, query);
 
@@ -210,14 +281,14 @@ export class LedgerWriter {
     const rows: unknown[][] = [];
     const versions = new Map<string, number>();
     const keys = new Map<string, KeyRecord>();
-    const settled: (() => void)[] = [];
+    const settle: (() => void)[] = [];
     let size = state.size;
     let head = state.head;
 
     for (const group of batch) {
-      const planned = this.#plan(group, { size, head, versions, keys, at });
+      const planned = this.#planGroup(group, { size, head, versions, keys, at });
       if ('error' in planned) {
-        settled.push(() => group.reject(planned.error));
+        settle.push(() => group.reject(planned.error));
         continue;
       }
       for (const row of planned.rows) {
@@ -228,26 +299,28 @@ export class LedgerWriter {
       }
       for (const [s, v] of planned.versions) versions.set(s, v);
       for (const [k, rec] of planned.keys) keys.set(k, rec);
-      settled.push(() => group.resolve(planned.results));
+      settle.push(() => group.resolve(planned.results));
     }
 
-    if (rows.length > 0) {
-      const fresh = [...keys].filter(([, rec]) => !rec.result.replayed);
-      if (!(await this.#write(state.size, rows, head, tiles, fresh, tx))) return false;
+    if (generation === this.#generation) {
+      this.#state = { size, head, edge };
+      for (const [s, v] of versions) this.#streams.set(s, v);
+      for (const [k, rec] of keys) if (!rec.result.replayed) this.#keys.set(k, rec);
+      if (this.#streams.size > CACHE_LIMIT) this.#streams.clear();
+      if (this.#keys.size > CACHE_LIMIT) this.#keys.clear();
     }
+    const fresh = [...keys].filter(([, rec]) => !rec.result.replayed);
+    return { generation, fromSize: state.size, fromHead: state.head, toSize: size, head, rows, tiles, keys: fresh, settle };
+  }
 
-    this.#state = { size, head, edge };
-    for (const [s, v] of versions) this.#streams.set(s, v);
-    for (const [k, rec] of keys) if (!rec.result.replayed) this.#keys.set(k, rec);
-    if (this.#streams.size > CACHE_LIMIT) this.#streams.clear();
-    if (this.#keys.size > CACHE_LIMIT) this.#keys.clear();
-    if (rows.length > 0) this.onCommit(size);
-    for (const settle of settled) settle();
-    return true;
+  /** Reports a written (or entirely refused) batch to its callers. */
+  #finish(planned: Planned): void {
+    if (planned.rows.length > 0) this.onCommit(planned.toSize);
+    for (const settle of planned.settle) settle();
   }
 
   /** Chains one group onto the batch so far, or says why the whole group is refused. */
-  #plan(
+  #planGroup(
     group: Group,
     batch: { size: number; head: Uint8Array; versions: Map<string, number>; keys: Map<string, KeyRecord>; at: string },
   ): { rows: unknown[][]; versions: Map<string, number>; keys: Map<string, KeyRecord>; results: AppendResult[] } | { error: unknown } {
@@ -318,26 +391,23 @@ export class LedgerWriter {
    * and inserts the entries (the last chunk also the completed tiles and new keys). One
    * chunk commits on its own; several share one transaction. False if the head moved.
    */
-  async #write(
-    fromSize: number,
-    rows: readonly unknown[][],
-    head: Uint8Array,
-    tiles: readonly Tile[],
-    keys: readonly [string, KeyRecord][],
-    tx: QueryFn | undefined,
-  ): Promise<boolean> {
+  async #write(planned: Planned, tx?: QueryFn): Promise<boolean> {
+    const { rows, tiles, keys, head } = planned;
+    if (rows.length === 0) return true;
     const chunks: (readonly unknown[][])[] = [];
     for (let i = 0; i < rows.length; i += MAX_STATEMENT_EVENTS) chunks.push(rows.slice(i, i + MAX_STATEMENT_EVENTS));
     const run = async (query: QueryFn): Promise<boolean> => {
-      let size = fromSize;
+      let size = planned.fromSize;
+      let from = planned.fromHead;
       for (const [i, chunk] of chunks.entries()) {
         const last = i === chunks.length - 1;
         const to = size + chunk.length;
         const chunkHead = last ? head : (chunk[chunk.length - 1]![4] as Uint8Array);
-        const { text, params, prepare } = this.#statement(size, to, chunkHead, chunk, last ? tiles : [], last ? keys : []);
+        const { text, params, prepare } = this.#statement(size, from, to, chunkHead, chunk, last ? tiles : [], last ? keys : []);
         const [out] = await query<{ n: number }>(text, params, prepare);
         if (out?.n !== 1) return false;
         size = to;
+        from = chunkHead;
       }
       return true;
     };
@@ -356,19 +426,20 @@ export class LedgerWriter {
 
   #statement(
     fromSize: number,
+    fromHead: Uint8Array,
     toSize: number,
     head: Uint8Array,
     rows: readonly unknown[][],
     tiles: readonly Tile[],
     keys: readonly [string, KeyRecord][],
   ): { text: string; params: unknown[]; prepare: string | undefined } {
-    const params: unknown[] = [toSize, head, fromSize, this.ledgerId];
+    const params: unknown[] = [toSize, head, fromSize, this.ledgerId, fromHead];
     const p = (v: unknown, type = ''): string => `$${params.push(v)}${type}`;
     // Only the first VALUES row needs types; PostgreSQL resolves the rest from it.
     const values = (list: readonly unknown[][], types: readonly string[]): string =>
       list.map((row, r) => `(${row.map((v, c) => p(v, r === 0 ? types[c] : '')).join(', ')})`).join(', ');
     let text = `WITH up AS (
-        UPDATE ledgers SET size = $1, head = $2 WHERE id = $4 AND size = $3 RETURNING id
+        UPDATE ledgers SET size = $1, head = $2 WHERE id = $4 AND size = $3 AND head = $5 RETURNING id
       ), e AS (
         INSERT INTO entries (ledger_id, seq, stream, version, type, leaf, body)
         SELECT $4::int, v.* FROM (VALUES ${values(rows, ['::bigint', '::text', '::int', '::text', '::bytea', '::text'])})
@@ -376,7 +447,7 @@ export class LedgerWriter {
         WHERE EXISTS (SELECT 1 FROM up)
       )`;
     if (tiles.length > 0) {
-      const list = tiles.map((t) => [t.level, t.idx, packHashes(t.hashes), t.root]);
+      const list = tiles.map((t) => [t.level, t.idx, t.blob, t.root]);
       text += `, t AS (
         INSERT INTO merkle_tiles (ledger_id, level, idx, hashes, root)
         SELECT $4::int, v.* FROM (VALUES ${values(list, ['::smallint', '::bigint', '::bytea', '::bytea'])}) AS v(level, idx, hashes, root)
@@ -445,8 +516,9 @@ function pushLeaf(edge: Uint8Array[][], leaf: Uint8Array, size: number, tiles: T
     const tile = (edge[level] ??= []);
     tile.push(hash);
     if (tile.length < TILE_WIDTH) return;
-    const root = tileRoot(tile);
-    tiles.push({ level, idx: Math.floor((size - 1) / TILE_WIDTH ** (level + 1)), hashes: tile, root });
+    const tree = new TileTree(packHashes(tile));
+    const root = tree.root();
+    tiles.push({ level, idx: Math.floor((size - 1) / TILE_WIDTH ** (level + 1)), blob: tree.packed(), root });
     edge[level] = [];
     hash = root;
   }
