@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '@casn/cli';
+import { run, seededRandom } from '@casn/cli';
 import { EventStore, KeyStore, exportBundle, migrateToLatest, openDatabase, type Database, type EventDraft } from '@casn/event-store';
 import { createTestDatabase, testEngine, type TestDatabase } from '@casn/event-store/testing';
 import { chainHeadExtension, rootFromLeafHashes, sealEntry, signCheckpoint, toBase64, type Entry } from '@casn/ledger-core';
@@ -194,17 +194,6 @@ function draft(i: number): { stream: string; event: EventDraft } {
   }
 }
 
-/** Seeded PRNG (mulberry32), so that a failing mutation can be reproduced. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe(`the exported bundle, checked by an independent Python verifier (${testEngine})`, () => {
   let t: TestDatabase;
@@ -404,7 +393,7 @@ describe(`the exported bundle, checked by an independent Python verifier (${test
   });
 
   it('agrees with the TypeScript verifier on 60 seeded random mutations', { timeout: 180_000 }, async () => {
-    const random = prng(20261122);
+    const random = seededRandom(20261122);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     const original = await readFile(join(bundle, 'entries.jsonl'));
     const note = await readFile(join(bundle, 'checkpoint'));

@@ -18,6 +18,7 @@ import { canonicalize as ours } from '../../packages/ledger-core/src/jcs.ts';
 import { testdataDir, testdataMissing } from '../../packages/ledger-core/test/testdata.ts';
 // The package is a devDependency of ledger-core only, so it is imported by path.
 import npmCanonicalize from '../../packages/ledger-core/node_modules/canonicalize/lib/canonicalize.js';
+import { seededRandom } from '@casn/cli';
 
 type Canon = (value: unknown) => string;
 
@@ -124,17 +125,6 @@ function checkConformance(dir: string, name: string, canon: Canon): string[] {
 
 // ---------------------------------------------------------------- workloads
 
-/** Deterministic PRNG (mulberry32), so every run times the same entries. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FORMASI = ['Analis Kebijakan', 'Pranata Komputer', 'Guru Matematika', 'Perawat Terampil'];
 const CATATAN = [
@@ -147,7 +137,7 @@ const TYPES = ['ApplicationSubmitted', 'DocumentsVerified', 'ScoreRecorded', 'Sa
 
 /** Ledger-shaped events of about 500 canonical bytes, keys in a non-sorted order as an app would build them. */
 function makeEntries(count: number): unknown[] {
-  const rnd = prng(20261122);
+  const rnd = seededRandom(20261122);
   const hex = (n: number): string => Array.from({ length: n }, () => Math.floor(rnd() * 16).toString(16)).join('');
   const uuid = (): string => `${hex(8)}-${hex(4)}-4${hex(3)}-${'89ab'[Math.floor(rnd() * 4)]}${hex(3)}-${hex(12)}`;
   const out: unknown[] = [];

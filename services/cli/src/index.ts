@@ -2,3 +2,4 @@
 export { run, COMMANDS, type Io, type Output } from './run.ts';
 export { loadConfig, ConfigError, type CliConfig } from './config.ts';
 export { verifyBundleDir } from './verify-dir.ts';
+export { seededRandom } from './sample-ledger.ts';

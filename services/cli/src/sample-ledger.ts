@@ -69,7 +69,7 @@ interface Applicant {
 
 /** The phases of the sample recruitment, in order; about 900 entries in all. */
 export function sampleRecruitment(seed = 2026): SamplePhase[] {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const between = (lo: number, hi: number): number => lo + Math.floor(random() * (hi - lo + 1));
   const phases: SamplePhase[] = [];
 
@@ -223,8 +223,8 @@ export function sampleRecruitment(seed = 2026): SamplePhase[] {
   return phases;
 }
 
-// A small seeded generator (mulberry32): the demo must be the same on every run.
-function mulberry32(seed: number): () => number {
+/** A small seeded generator (mulberry32) of numbers in [0, 1): the same seed, the same sequence. */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
