@@ -329,6 +329,7 @@ export class LedgerWriter {
     const rows: unknown[][] = [];
     const results: AppendResult[] = [];
     let { size, head } = batch;
+    let prevHex = prevOf(head);
     for (const [i, req] of group.requests.entries()) {
       const key = req.idempotencyKey;
       const seen = key === undefined ? undefined : (keys.get(key) ?? batch.keys.get(key) ?? this.#keys.get(key));
@@ -367,11 +368,12 @@ export class LedgerWriter {
             at: batch.at,
             actor: draft.actor,
             payload: draft.payload,
-            prev: prevOf(head),
+            prev: prevHex,
           });
           rows.push([size, req.stream, next + j, draft.type, leaf, text]);
           ids.push(id);
-          leaves.push(toHex(leaf));
+          prevHex = toHex(leaf);
+          leaves.push(prevHex);
           head = leaf;
           size++;
         }

@@ -10,7 +10,7 @@ import { chainHeadOf, openCheckpoint } from './checkpoint.ts';
 import type { Checkpoint, CheckpointVerdict } from './checkpoint.ts';
 import { GENESIS_PREV, badEntryField } from './entry.ts';
 import type { Entry } from './entry.ts';
-import { EMPTY_ROOT, LEAF_PREFIX, bytesEqual, sha256, toBase64, toHex } from './hash.ts';
+import { EMPTY_ROOT, bytesEqual, leafHash, toBase64, toHex } from './hash.ts';
 import { canonicalize } from './jcs.ts';
 import { CompactRange } from './merkle.ts';
 import { parseVerifierKey } from './note.ts';
@@ -50,7 +50,6 @@ export interface BundleFiles {
   readonly logVkey: string;
 }
 
-const encoder = new TextEncoder();
 // Char codes of '0'…'9', 'a'…'f'.
 const HEX_DIGIT = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 
@@ -79,9 +78,6 @@ export class BundleVerifier {
   #last: Uint8Array | undefined;
   readonly #range = new CompactRange();
   readonly #versions = new Map<string, number>();
-  // Reused for every leaf: LEAF_PREFIX then the line's UTF-8, so hashing a line allocates
-  // no copy of it (leafHash would allocate two).
-  #scratch = new Uint8Array(4096);
 
   /** Opens the checkpoint under `logVkey` (and the options) up front; a failure there is returned by push and finish. */
   constructor(checkpointNote: string, logVkey: string, opts: VerifyOptions = {}) {
@@ -144,7 +140,7 @@ export class BundleVerifier {
       return this.#pendingOr(seq, 'more lines than the checkpoint size', String(this.#size), `more than ${this.#size}`);
     }
 
-    const leaf = this.#leafOf(line);
+    const leaf = leafHash(line);
     this.#range.push(leaf);
     this.#last = leaf;
     this.#count = seq + 1;
@@ -320,16 +316,6 @@ export class BundleVerifier {
 
   #expectedPrev(): string {
     return this.#last === undefined ? GENESIS_PREV : toHex(this.#last);
-  }
-
-  #leafOf(line: string): Uint8Array {
-    // A UTF-16 code unit takes at most 3 UTF-8 bytes.
-    const need = 1 + 3 * line.length;
-    if (this.#scratch.length < need) this.#scratch = new Uint8Array(Math.max(need, 2 * this.#scratch.length));
-    const buf = this.#scratch;
-    buf[0] = LEAF_PREFIX;
-    const { written } = encoder.encodeInto(line, buf.subarray(1));
-    return sha256(buf.subarray(0, 1 + written));
   }
 
   #notCanonical(seq: number, line: string, canonical: string | undefined): FailedVerdict {

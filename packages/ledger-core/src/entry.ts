@@ -1,5 +1,5 @@
 /** Ledger entries: the canonical bytes that are hashed, chained and committed. */
-import { leafHash, toHex, utf8 } from './hash.ts';
+import { leafHash, toHex } from './hash.ts';
 import { canonicalize } from './jcs.ts';
 
 /** `prev` of entry 0: 64 zeros. */
@@ -37,7 +37,7 @@ export interface SealedEntry {
 /** Canonicalises and hashes an entry. Throws JcsError when the payload has no JSON form. */
 export function sealEntry(entry: Entry): SealedEntry {
   const text = canonicalize(entry);
-  return { text, leaf: leafHash(utf8(text)) };
+  return { text, leaf: leafHash(text) };
 }
 
 /** The `prev` value that follows an entry with this leaf hash. */

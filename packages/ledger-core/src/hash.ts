@@ -20,18 +20,31 @@ export function utf8(text: string): Uint8Array {
   return encoder.encode(text);
 }
 
-/** RFC 6962 leaf hash: SHA-256(0x00 ‖ data). */
+// Reused for every leaf hash of a string: 0x00 then the UTF-8, so hashing an entry
+// allocates neither its encoding nor a prefixed copy (both showed up in profiles).
+let scratch = new Uint8Array(4096);
+
+/** RFC 6962 leaf hash: SHA-256(0x00 ‖ data), where a string stands for its UTF-8 bytes. */
 export function leafHash(data: Uint8Array | string): Uint8Array {
-  const bytes = typeof data === 'string' ? encoder.encode(data) : data;
-  const buf = new Uint8Array(bytes.length + 1);
+  if (typeof data === 'string') {
+    // A UTF-16 code unit takes at most 3 UTF-8 bytes.
+    if (scratch.length < 1 + 3 * data.length) scratch = new Uint8Array(Math.max(1 + 3 * data.length, 2 * scratch.length));
+    scratch[0] = LEAF_PREFIX;
+    const { written } = encoder.encodeInto(data, scratch.subarray(1));
+    return sha256(scratch.subarray(0, 1 + written));
+  }
+  const buf = new Uint8Array(data.length + 1);
   buf[0] = LEAF_PREFIX;
-  buf.set(bytes, 1);
+  buf.set(data, 1);
   return sha256(buf);
 }
 
+// Reused by nodeHash for the usual two 32-byte children (hashing is synchronous).
+const nodeScratch = new Uint8Array(1 + 2 * HASH_SIZE);
+
 /** RFC 6962 interior node hash: SHA-256(0x01 ‖ left ‖ right). */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
-  const buf = new Uint8Array(1 + left.length + right.length);
+  const buf = left.length === HASH_SIZE && right.length === HASH_SIZE ? nodeScratch : new Uint8Array(1 + left.length + right.length);
   buf[0] = NODE_PREFIX;
   buf.set(left, 1);
   buf.set(right, 1 + left.length);
