@@ -14,9 +14,10 @@ import { join } from 'node:path';
 import { run, seededRandom } from '@casn/cli';
 import { EventStore, KeyStore, exportBundle, migrateToLatest, openDatabase, type Database, type EventDraft } from '@casn/event-store';
 import { createTestDatabase, testEngine, type TestDatabase } from '@casn/event-store/testing';
-import { chainHeadExtension, rootFromLeafHashes, sealEntry, signCheckpoint, toBase64, type Entry } from '@casn/ledger-core';
+import { chainHeadExtension, rootFromLeafHashes, signCheckpoint, toBase64 } from '@casn/ledger-core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rewriteScoresFrom } from './support/rewrite.ts';
 
 const VERIFIER = join(import.meta.dirname, 'crosscheck/verify_bundle.py');
 const FORMAT_DOC = join(import.meta.dirname, '../docs/ledger-format.md');
@@ -335,22 +336,7 @@ describe(`the exported bundle, checked by an independent Python verifier (${test
     let forgedRoot: string;
     beforeAll(async () => {
       dir = await copy();
-      const lines = await readLines(dir);
-      const leaves: Uint8Array[] = [];
-      let prev = '';
-      for (const [seq, line] of lines.entries()) {
-        let entry = JSON.parse(line) as Entry;
-        if (seq >= REWRITE_FROM) {
-          // The operator quietly lowers every later TKP score by one point.
-          const payload = { ...entry.payload };
-          if (typeof payload.tkp === 'number') payload.tkp -= 1;
-          entry = { ...entry, payload, prev };
-        }
-        const sealed = sealEntry(entry);
-        lines[seq] = sealed.text;
-        leaves.push(sealed.leaf);
-        prev = Buffer.from(sealed.leaf).toString('hex');
-      }
+      const { lines, leaves } = rewriteScoresFrom(await readLines(dir), REWRITE_FROM);
       const signer = await new KeyStore({ dir: keysDir, generate: false }).signer(L);
       const root = rootFromLeafHashes(leaves);
       forgedRoot = toBase64(root);

@@ -14,12 +14,11 @@ import {
   generateSignerKey,
   parseSignerKey,
   rootFromLeafHashes,
-  sealEntry,
   signCheckpoint,
   signNote,
-  type Entry,
 } from '@casn/ledger-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rewriteScoresFrom } from './support/rewrite.ts';
 
 const L = 'casn.tangerangselatankota.go.id/2026';
 const SIZE = 300;
@@ -185,22 +184,7 @@ describe(`a tampered bundle on ${testEngine}`, () => {
     let dir: string;
     beforeAll(async () => {
       dir = await copy();
-      const lines = await readLines(dir);
-      const leaves: Uint8Array[] = [];
-      let prev = '';
-      for (const [seq, line] of lines.entries()) {
-        let entry = JSON.parse(line) as Entry;
-        if (seq >= 150) {
-          // The operator lowers every later score by one point and re-chains the rest.
-          const payload = { ...entry.payload };
-          if (typeof payload.tkp === 'number') payload.tkp -= 1;
-          entry = { ...entry, payload, prev };
-        }
-        const sealed = sealEntry(entry);
-        lines[seq] = sealed.text;
-        leaves.push(sealed.leaf);
-        prev = Buffer.from(sealed.leaf).toString('hex');
-      }
+      const { lines, leaves } = rewriteScoresFrom(await readLines(dir), 150);
       // The real key, as an operator with access to the key directory would use it.
       const signer = await new KeyStore({ dir: keysDir, generate: false }).signer(L);
       const note = signCheckpoint({ origin: L, size: SIZE, root: rootFromLeafHashes(leaves), extensions: [chainHeadExtension(leaves.at(-1)!)] }, signer);
