@@ -234,11 +234,18 @@ export class LedgerWriter {
   }
 
   /** Commits a batch holding the head row lock for the whole read-chain-write cycle. */
-  async #commitLocked(batch: readonly Group[]): Promise<boolean> {
+  #commitLocked(batch: readonly Group[]): Promise<boolean> {
+    return this.#transaction(async (query) => {
+      await query('SELECT 1 FROM ledgers WHERE id = $1 FOR UPDATE', [this.ledgerId]);
+      return this.#tryCommit(batch, query);
+    });
+  }
+
+  /** Runs `fn` in a transaction that commits if it returns true and rolls back if it returns false. */
+  async #transaction(fn: (query: QueryFn) => Promise<boolean>): Promise<boolean> {
     try {
       return await this.database.transaction(async (query) => {
-        await query('SELECT 1 FROM ledgers WHERE id = $1 FOR UPDATE', [this.ledgerId]);
-        if (!(await this.#tryCommit(batch, query))) throw lostRace;
+        if (!(await fn(query))) throw lostRace;
         return true;
       });
     } catch (err) {
@@ -415,15 +422,7 @@ export class LedgerWriter {
     };
     if (tx) return run(tx);
     if (chunks.length === 1) return run((text, params, prepare) => this.database.query(text, params, prepare));
-    try {
-      return await this.database.transaction(async (query) => {
-        if (!(await run(query))) throw lostRace;
-        return true;
-      });
-    } catch (err) {
-      if (err === lostRace) return false;
-      throw err;
-    }
+    return this.#transaction(run);
   }
 
   #statement(
@@ -509,6 +508,7 @@ export class LedgerWriter {
   }
 }
 
+/** Thrown inside a transaction only to roll it back. */
 const lostRace = new Error('head moved');
 
 /** Adds a leaf to the right edge, moving every tile it completes into `tiles`. */

@@ -117,6 +117,15 @@ describe(`event store on ${testEngine}`, () => {
     expect(await store.readStream(origin, 'formasi-3')).toEqual([]);
   });
 
+  it('writes a group larger than one statement in one transaction', async () => {
+    const origin = 'casn.bulk.example/2026';
+    const events = Array.from({ length: 4500 }, (_, i) => ev('ScoreImported', { row: i }));
+    const [r] = await store.appendAll(origin, [{ stream: 'import-1', expectedVersion: NO_STREAM, events }]);
+    expect(r).toMatchObject({ firstSeq: 0, firstVersion: 0 });
+    expect(await store.size(origin)).toBe(4500);
+    expect(await store.verify(origin)).toMatchObject({ ok: true, size: 4500 });
+  });
+
   it('rejects bad input with the field named and stores nothing', async () => {
     const size = await store.size(L);
     await expect(store.append(L, '', ANY, [ev('X')])).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', details: { field: 'stream' } });
