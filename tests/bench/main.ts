@@ -75,6 +75,14 @@ async function withDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
   const name = `ledger_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
+  const settings = await admin.query<{ fsync: string; synchronous_commit: string }>(
+    "SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS synchronous_commit",
+  );
+  const { fsync, synchronous_commit } = settings.rows[0]!;
+  if (fsync !== 'on' || synchronous_commit === 'off') {
+    await admin.end();
+    throw new Error(`the bench measures durable commits: the server has fsync=${fsync}, synchronous_commit=${synchronous_commit}`);
+  }
   await admin.query(`CREATE DATABASE ${name}`);
   const url = new URL(serverUrl!);
   url.pathname = `/${name}`;
