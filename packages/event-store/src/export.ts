@@ -10,7 +10,6 @@ export const BUNDLE_FILES = {
   entries: 'entries.jsonl',
   checkpoint: 'checkpoint',
   logKey: 'log.vkey',
-  witnesses: 'witnesses.vkey',
 } as const;
 
 /**

@@ -4,4 +4,3 @@ export * from './keys.ts';
 export * from './migrate.ts';
 export * from './store.ts';
 export * from './export.ts';
-export { TILE_WIDTH } from './tiles.ts';

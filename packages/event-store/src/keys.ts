@@ -16,7 +16,7 @@ export interface KeyStoreConfig {
 }
 
 /** File name stem of a ledger's key: the origin with anything but [A-Za-z0-9._-] as '_'. */
-export function keyFileStem(origin: string): string {
+function keyFileStem(origin: string): string {
   return origin.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 

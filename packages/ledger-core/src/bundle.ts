@@ -156,6 +156,7 @@ export class BundleVerifier {
    */
   #storedFields(line: string): Pick<Entry, 'ledger' | 'seq' | 'prev' | 'stream' | 'version'> | undefined {
     const at = line.lastIndexOf(',"prev":"');
+    if (at < 0) return undefined;
     let tail: Record<string, unknown>;
     try {
       tail = JSON.parse(`{${line.slice(at + 1)}`) as Record<string, unknown>;
@@ -163,7 +164,7 @@ export class BundleVerifier {
       return undefined;
     }
     const { prev, seq, stream, version } = tail;
-    if (at < 0 || typeof prev !== 'string' || typeof stream !== 'string' || !Number.isSafeInteger(seq) || !Number.isSafeInteger(version)) {
+    if (typeof prev !== 'string' || typeof stream !== 'string' || !Number.isSafeInteger(seq) || !Number.isSafeInteger(version)) {
       return undefined;
     }
     let ledger = this.#origin;
