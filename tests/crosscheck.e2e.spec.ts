@@ -15,6 +15,9 @@ import { run, seededRandom } from '@casn/cli';
 import { EventStore, KeyStore, exportBundle, migrateToLatest, openDatabase, type Database, type EventDraft } from '@casn/event-store';
 import { createTestDatabase, testEngine, type TestDatabase } from '@casn/event-store/testing';
 import { chainHeadExtension, rootFromLeafHashes, signCheckpoint, toBase64 } from '@casn/ledger-core';
+import { TokenStore } from '@casn/api';
+import { Vault } from '@casn/personal-data';
+import { ProjectionRunner } from '@casn/projections';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rewriteScoresFrom } from './support/rewrite.ts';
@@ -529,6 +532,37 @@ describe.runIf(testEngine === 'postgres')('infra/postgres/app-role.sql on a fres
     expect(await migrateToLatest(appDb)).toEqual([]);
   });
 
+  it('lets the application role seal and erase personal data, issue and revoke tokens, and build read models', async () => {
+    const vault = new Vault(appDb, randomBytes(32));
+    const sealed = await vault.seal('role-subject', { name: 'Siti' });
+    expect(await vault.open(sealed)).toEqual({ name: 'Siti' });
+    expect(await vault.erase('role-subject')).toBe(true);
+    expect(await vault.open(sealed)).toBeUndefined();
+    const tokens = new TokenStore(appDb);
+    const issued = await tokens.issue({ actorId: 'officer-1', role: 'officer', agency: 'kota-uji', label: 'roles' });
+    expect(await tokens.authenticate(issued.token)).toMatchObject({ actorId: 'officer-1' });
+    expect(await tokens.revoke(issued.id)).toBe(true);
+    const store = new EventStore(appDb);
+    const origin = 'casn.roles.example/period';
+    await store.append(origin, 'period', -1, [
+      {
+        type: 'PeriodOpened',
+        actor: { id: 'admin', role: 'admin' },
+        payload: { periodId: 'p', agency: { code: 'kota-uji', name: 'Kota Uji', level: 'daerah' }, year: 2024, kind: 'CPNS', rules: 'casn-2024', schedule: {} },
+      },
+    ]);
+    await store.append(origin, 'formation-F1', -1, [
+      {
+        type: 'FormationAnnounced',
+        actor: { id: 'admin', role: 'admin' },
+        payload: { formationId: 'F1', jabatan: 'Guru', unit: 'Dinas', location: 'Kota', education: ['S1'], track: 'umum', quota: 1 },
+      },
+    ]);
+    const runner = new ProjectionRunner(store);
+    expect(await runner.catchUp(origin)).toBe(2);
+    expect(await runner.rebuild(origin)).toBe(2);
+  });
+
   it('refuses UPDATE, DELETE, TRUNCATE and DDL to the application role: permission denied, before any trigger', async () => {
     const refused = [
       'UPDATE entries SET type = type',
@@ -544,6 +578,11 @@ describe.runIf(testEngine === 'postgres')('infra/postgres/app-role.sql on a fres
       'DELETE FROM idempotency_keys',
       'TRUNCATE idempotency_keys',
       'UPDATE ledgers SET origin = origin',
+      'DELETE FROM subject_keys',
+      'TRUNCATE subject_keys',
+      'UPDATE subject_keys SET subject = subject',
+      'DELETE FROM api_tokens',
+      'UPDATE api_tokens SET token_hash = token_hash',
       'DELETE FROM ledgers',
       'TRUNCATE ledgers',
       "INSERT INTO kysely_migration (name, timestamp) VALUES ('x', now())",

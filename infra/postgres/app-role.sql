@@ -23,6 +23,12 @@
 --   ledgers                      SELECT, INSERT, UPDATE (size, head, vkey)
 --   ledgers' identity sequence   USAGE             to create a ledger row
 --   kysely_migration(_lock)      SELECT            to check that the schema is current
+--   subject_keys                 SELECT, INSERT, UPDATE (wrapped, erased_at)
+--                                                  personal-data keys; a trigger allows only erasure
+--   api_tokens                   SELECT, INSERT, UPDATE (revoked_at)
+--                                                  token hashes; a trigger allows only revocation
+--   rm_* (read models)           SELECT, INSERT, UPDATE, DELETE
+--                                                  disposable caches of the ledger, rebuilt from it
 -- It has no DDL rights and owns nothing. The migrator owns the schema and the tables.
 
 \set ON_ERROR_STOP on
@@ -112,7 +118,9 @@ BEGIN
   -- migrator owns the tables (their identity sequences move with them). The table list is
   -- explicit: nothing else in the schema is touched.
   FOREACH t IN ARRAY ARRAY['ledgers', 'entries', 'merkle_tiles', 'idempotency_keys', 'checkpoints',
-                           'kysely_migration', 'kysely_migration_lock'] LOOP
+                           'kysely_migration', 'kysely_migration_lock', 'subject_keys', 'api_tokens',
+                           'rm_positions', 'rm_applications', 'rm_timeline', 'rm_officer_activity',
+                           'rm_formations', 'rm_rankings', 'rm_skd_cut'] LOOP
     IF to_regclass(format('%I.%I', s, t)) IS NULL THEN
       RAISE NOTICE 'table %.% does not exist yet; run this file again after migrating', s, t;
       CONTINUE;
@@ -155,12 +163,31 @@ BEGIN
     END IF;
   END LOOP;
 
-  -- The trigger function: owned by the migrator, executable by nobody else. Triggers fire
-  -- without an EXECUTE check, so this does not weaken them.
-  IF to_regprocedure(format('%I.ledger_refuse_change()', s)) IS NOT NULL THEN
-    EXECUTE format('ALTER FUNCTION %I.ledger_refuse_change() OWNER TO %I', s, migrator);
-    EXECUTE format('REVOKE ALL ON FUNCTION %I.ledger_refuse_change() FROM PUBLIC, %I', s, app);
+  -- Mutable by design, but only as their triggers allow: a key may be erased, a token revoked.
+  IF to_regclass(format('%I.subject_keys', s)) IS NOT NULL THEN
+    EXECUTE format('GRANT SELECT, INSERT ON TABLE %I.subject_keys TO %I', s, app);
+    EXECUTE format('GRANT UPDATE (wrapped, erased_at) ON TABLE %I.subject_keys TO %I', s, app);
   END IF;
+  IF to_regclass(format('%I.api_tokens', s)) IS NOT NULL THEN
+    EXECUTE format('GRANT SELECT, INSERT ON TABLE %I.api_tokens TO %I', s, app);
+    EXECUTE format('GRANT UPDATE (revoked_at) ON TABLE %I.api_tokens TO %I', s, app);
+  END IF;
+  -- Read models are caches the projection runner rewrites and, on rebuild, deletes.
+  FOREACH t IN ARRAY ARRAY['rm_positions', 'rm_applications', 'rm_timeline', 'rm_officer_activity',
+                           'rm_formations', 'rm_rankings', 'rm_skd_cut'] LOOP
+    IF to_regclass(format('%I.%I', s, t)) IS NOT NULL THEN
+      EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE %I.%I TO %I', s, t, app);
+    END IF;
+  END LOOP;
+
+  -- The trigger functions: owned by the migrator, executable by nobody else. Triggers fire
+  -- without an EXECUTE check, so this does not weaken them.
+  FOREACH t IN ARRAY ARRAY['ledger_refuse_change', 'ledger_guard_head', 'subject_keys_erase_only', 'api_tokens_revoke_only'] LOOP
+    IF to_regprocedure(format('%I.%I()', s, t)) IS NOT NULL THEN
+      EXECUTE format('ALTER FUNCTION %I.%I() OWNER TO %I', s, t, migrator);
+      EXECUTE format('REVOKE ALL ON FUNCTION %I.%I() FROM PUBLIC, %I', s, t, app);
+    END IF;
+  END LOOP;
 END
 $$;
 

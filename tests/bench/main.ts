@@ -11,8 +11,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { httpScoreScenario, rebuildScenario } from './service.ts';
 
-const SCENARIOS = ['append-1x16', 'append-1x256', 'append-100x16', 'verify-1m', 'prove-1m'] as const;
+const SCENARIOS = ['append-1x16', 'append-1x256', 'append-100x16', 'verify-1m', 'prove-1m', 'http-score-64', 'rebuild-1m'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({ options: { scenario: { type: 'string' }, events: { type: 'string' } } });
@@ -221,6 +222,8 @@ await withDatabase(async (url) => {
       if (want('verify-1m')) await verifyScenario(database, store, origin);
       if (want('prove-1m')) await proveScenario(database, store, origin);
     }
+    if (want('http-score-64')) await httpScoreScenario(store, report, log);
+    if (want('rebuild-1m')) await rebuildScenario(store, LEDGER_SIZE, report, log);
   } finally {
     await store.close();
   }

@@ -3,10 +3,16 @@ import { createHash } from 'node:crypto';
 import { Migrator, type Migration, type MigrationResult } from 'kysely';
 import type { Database } from './db.ts';
 import * as m0 from './migrations/2026-11-22T0000-ledger.ts';
+import * as m1 from './migrations/2026-11-22T0100-personal-data.ts';
+import * as m2 from './migrations/2026-11-22T0200-access.ts';
+import * as m3 from './migrations/2026-11-22T0300-projections.ts';
 
 // Listed here (not read from a directory) so they ship with the code, whatever runs it.
 const migrations: Record<string, Migration> = {
   '2026-11-22T0000-ledger': m0,
+  '2026-11-22T0100-personal-data': m1,
+  '2026-11-22T0200-access': m2,
+  '2026-11-22T0300-projections': m3,
 };
 
 /** Brings the schema up to date; returns each migration's result, throws on the first failure. */

@@ -141,6 +141,23 @@ export class EventStore {
     return rows.map((r) => r.origin);
   }
 
+  /**
+   * The appends recorded under an idempotency key and its numbered companions (`key#1`,
+   * `key#2`, … for the other requests of one `appendAll`), in seq order, each with the
+   * fingerprint it was recorded with; empty when the key is unused.
+   */
+  async recordedAppends(origin: string, idempotencyKey: string): Promise<{ fingerprint: Uint8Array; result: AppendResult }[]> {
+    const ledger = await this.#ledger(origin);
+    const rows = await this.database.query<{ request_hash: Uint8Array; result: string }>(
+      `SELECT request_hash, result FROM idempotency_keys
+        WHERE ledger_id = $1 AND (key = $2 OR left(key, length($2) + 1) = $2 || '#')`,
+      [ledger.id, idempotencyKey],
+    );
+    return rows
+      .map((row) => ({ fingerprint: new Uint8Array(row.request_hash), result: { ...(JSON.parse(row.result) as AppendResult), replayed: true } }))
+      .sort((a, b) => a.result.firstSeq - b.result.firstSeq);
+  }
+
   /** Number of committed entries in a ledger. */
   async size(origin: string): Promise<number> {
     const ledger = await this.#ledger(origin);
@@ -454,7 +471,7 @@ function checkAppend(r: AppendRequest, at: string): void {
     if (e.schema !== undefined && !Number.isSafeInteger(e.schema)) bad(`events[${i}].schema`, 'schema must be an integer');
   });
   const key = r.idempotencyKey;
-  if (key !== undefined && (typeof key !== 'string' || key.length === 0 || key.length > 200)) {
-    bad('idempotencyKey', 'idempotencyKey must be 1-200 characters');
+  if (key !== undefined && (typeof key !== 'string' || key.length === 0 || key.length > 220)) {
+    bad('idempotencyKey', 'idempotencyKey must be 1-220 characters');
   }
 }

@@ -39,6 +39,12 @@ export interface AppendRequest {
   readonly expectedVersion: ExpectedVersion;
   readonly events: readonly EventDraft[];
   readonly idempotencyKey?: string | undefined;
+  /**
+   * What a replay under the same key must match (default: a hash of the request itself).
+   * Callers whose events differ between retries of one request (fresh random IVs, say)
+   * pass a hash of the request they received instead.
+   */
+  readonly fingerprint?: Uint8Array | undefined;
 }
 
 /** What an append recorded. A replayed idempotency key returns the original result. */
@@ -137,7 +143,7 @@ export class LedgerWriter {
       hashes = requests.map((r) =>
         r.idempotencyKey === undefined
           ? NO_HASH
-          : sha256(utf8(canonicalize({ stream: r.stream, expectedVersion: r.expectedVersion, events: r.events }))),
+          : (r.fingerprint ?? sha256(utf8(canonicalize({ stream: r.stream, expectedVersion: r.expectedVersion, events: r.events })))),
       );
     } catch (err) {
       return Promise.reject(new StoreError('INVALID_ARGUMENT', (err as Error).message));

@@ -84,6 +84,24 @@ describe(`event store on ${testEngine}`, () => {
     expect(await store.size(L)).toBe(size);
   });
 
+  it('replays by a caller-given fingerprint, and lists the appends recorded under a key and its numbered companions', async () => {
+    const fingerprint = new Uint8Array(32).fill(7);
+    const results = await store.appendAll(L, [
+      { stream: 'app-f1', expectedVersion: NO_STREAM, events: [ev('ApplicationSubmitted', { n: 1 })], idempotencyKey: 'fk', fingerprint },
+      { stream: 'person-f1', expectedVersion: NO_STREAM, events: [ev('PersonRegistered')], idempotencyKey: 'fk#1', fingerprint },
+    ]);
+    // Different events (a fresh ciphertext, say) under the same key and fingerprint are a replay.
+    const again = await store.append(L, 'app-f1', NO_STREAM, [ev('ApplicationSubmitted', { n: 2 })], { idempotencyKey: 'fk' }).catch((e: unknown) => e);
+    expect(again).toMatchObject({ code: 'IDEMPOTENCY_MISMATCH' }); // without the fingerprint, the request hash differs
+    const replay = await store.appendAll(L, [{ stream: 'app-f1', expectedVersion: NO_STREAM, events: [ev('ApplicationSubmitted', { n: 2 })], idempotencyKey: 'fk', fingerprint }]);
+    expect(replay).toEqual([{ ...results[0], replayed: true }]);
+    const recorded = await store.recordedAppends(L, 'fk');
+    expect(recorded.map((r) => r.result)).toEqual(results.map((r) => ({ ...r, replayed: true })));
+    expect(recorded.every((r) => r.fingerprint.every((b) => b === 7))).toBe(true);
+    // A key that merely starts like another is not its companion.
+    expect(await store.recordedAppends(L, 'f')).toEqual([]);
+  });
+
   it('lets exactly one of many concurrent appends at the same expected version win', async () => {
     const origin = 'casn.race.example/2026';
     await store.append(origin, 'app-r', NO_STREAM, [ev('ApplicationSubmitted')]);

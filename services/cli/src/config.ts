@@ -13,6 +13,14 @@ export interface CliConfig {
   readonly dataDir: string;
   readonly database: DatabaseConfig;
   readonly keys: KeyStoreConfig;
+  /** PORT: where `serve` listens (default 3000). */
+  readonly port: number;
+  /** LEDGER_ORIGIN_BASE: a period's ledger is `<base>/<periodId>`. */
+  readonly originBase: string;
+  /** LEDGER_DIRECTORY_ORIGIN: the ledger of agencies, actors and declared relatives. */
+  readonly directoryOrigin: string;
+  /** LOG_LEVEL for the services (default info). */
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
 /** A setting in the environment that cannot be used; the message names the variable. */
@@ -26,11 +34,17 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 // An empty value counts as unset, as with most tools that read the environment.
 const unsetIfEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
+const ORIGIN_BASE = /^[A-Za-z0-9][A-Za-z0-9.-]*(\/[A-Za-z0-9._~-]+)*$/;
+
 const Env = z.object({
   DATABASE_URL: unsetIfEmpty(z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' })),
   LEDGER_DATA_DIR: unsetIfEmpty(z.string()),
   LEDGER_KEYS_DIR: unsetIfEmpty(z.string()),
   LEDGER_GENERATE_KEYS: unsetIfEmpty(z.enum(['true', 'false'], { error: 'must be true or false' })),
+  PORT: unsetIfEmpty(z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535)),
+  LEDGER_ORIGIN_BASE: unsetIfEmpty(z.string().regex(ORIGIN_BASE, 'must look like a host name with an optional path')),
+  LEDGER_DIRECTORY_ORIGIN: unsetIfEmpty(z.string().regex(ORIGIN_BASE, 'must look like a host name with an optional path')),
+  LOG_LEVEL: unsetIfEmpty(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
 });
 
 /**
@@ -52,5 +66,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   // A server-backed ledger must never sign with a key made up on the spot: its checkpoints
   // would verify against nothing anyone trusts. Only the embedded default may create one.
   const generate = e.LEDGER_GENERATE_KEYS === undefined ? e.DATABASE_URL === undefined : e.LEDGER_GENERATE_KEYS === 'true';
-  return { dataDir, database, keys: { dir: keysDir, generate } };
+  const originBase = e.LEDGER_ORIGIN_BASE ?? 'ledger.casn.go.id';
+  return {
+    dataDir,
+    database,
+    keys: { dir: keysDir, generate },
+    port: e.PORT ?? 3000,
+    originBase,
+    directoryOrigin: e.LEDGER_DIRECTORY_ORIGIN ?? `${originBase}/directory`,
+    logLevel: e.LOG_LEVEL ?? 'info',
+  };
 }

@@ -15,11 +15,13 @@ import { keygen } from './commands/keygen.ts';
 import { migrate } from './commands/migrate.ts';
 import { prove } from './commands/prove.ts';
 import { verify } from './commands/verify.ts';
+import { serve } from './commands/serve.ts';
+import { admin, token } from './commands/token.ts';
 
 export type { Io, Output } from './command.ts';
 
 /** Every command, in the order the usage lists them. */
-export const COMMANDS: readonly Command[] = [demo, migrate, importCommand, checkpoint, exportCommand, verify, prove, keygen];
+export const COMMANDS: readonly Command[] = [serve, admin, token, demo, migrate, importCommand, checkpoint, exportCommand, verify, prove, keygen];
 
 const PROGRAM = 'pnpm ledger';
 

@@ -10,7 +10,17 @@ describe('configuration', () => {
       dataDir: join(REPO_ROOT, '.data'),
       database: { dataDir: join(REPO_ROOT, '.data', 'pglite') },
       keys: { dir: join(REPO_ROOT, '.data', 'keys'), generate: true },
+      port: 3000,
+      originBase: 'ledger.casn.go.id',
+      directoryOrigin: 'ledger.casn.go.id/directory',
+      logLevel: 'info',
     });
+  });
+
+  it('takes the service settings: port, origins, log level', () => {
+    const cfg = loadConfig({ PORT: '8080', LEDGER_ORIGIN_BASE: 'casn.tangerangselatankota.go.id', LOG_LEVEL: 'warn' });
+    expect(cfg).toMatchObject({ port: 8080, originBase: 'casn.tangerangselatankota.go.id', directoryOrigin: 'casn.tangerangselatankota.go.id/directory', logLevel: 'warn' });
+    expect(loadConfig({ LEDGER_DIRECTORY_ORIGIN: 'bkd.example.go.id/actors' }).directoryOrigin).toBe('bkd.example.go.id/actors');
   });
 
   it('uses PostgreSQL at DATABASE_URL and then never generates keys unless told to', () => {
@@ -19,6 +29,10 @@ describe('configuration', () => {
       dataDir: '/srv/ledger',
       database: { url },
       keys: { dir: '/srv/ledger/keys', generate: false },
+      port: 3000,
+      originBase: 'ledger.casn.go.id',
+      directoryOrigin: 'ledger.casn.go.id/directory',
+      logLevel: 'info',
     });
     expect(loadConfig({ DATABASE_URL: url, LEDGER_GENERATE_KEYS: 'true' }).keys.generate).toBe(true);
     expect(loadConfig({ LEDGER_GENERATE_KEYS: 'false' }).keys.generate).toBe(false);
@@ -33,6 +47,8 @@ describe('configuration', () => {
 
   it.each([
     [{ LEDGER_GENERATE_KEYS: 'yes' }, 'LEDGER_GENERATE_KEYS must be true or false'],
+    [{ PORT: 'eighty' }, 'PORT must be a port number'],
+    [{ LEDGER_ORIGIN_BASE: 'https://x' }, 'LEDGER_ORIGIN_BASE must look like a host name'],
     [{ DATABASE_URL: 'localhost:5432/ledger' }, 'DATABASE_URL must be a postgres:// or postgresql:// URL'],
     [{ DATABASE_URL: 'mysql://u:p@h/db' }, 'DATABASE_URL must be a postgres:// or postgresql:// URL'],
   ])('refuses %j', (env, message) => {

@@ -1,0 +1,215 @@
+import type { EventStore } from '@casn/event-store';
+import { describeVerdict } from '@casn/ledger-core';
+import type { ProjectionRunner } from '@casn/projections';
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from 'pino';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { DEFAULT_SCHEDULES, DEFAULT_TIMEZONE, type WorkerSchedules } from './schedules.ts';
+
+/** What the worker runs against and how often. */
+export interface WorkerOptions {
+  store: EventStore;
+  runner: ProjectionRunner;
+  logger: Logger;
+  registry: Registry;
+  schedules?: WorkerSchedules;
+  timezone?: string;
+}
+
+/** The outcome of verifying one ledger. */
+export interface LedgerVerification {
+  origin: string;
+  ok: boolean;
+  size: number;
+  detail: string;
+}
+
+/** The kinds of scheduled job. */
+export type JobName = 'checkpoint' | 'catchUp' | 'verify';
+
+const JOBS: readonly JobName[] = ['checkpoint', 'catchUp', 'verify'];
+
+function gauge(registry: Registry, name: string, help: string): Gauge<'ledger'> {
+  const existing = registry.getSingleMetric(name);
+  return existing instanceof Gauge ? existing : new Gauge({ name, help, labelNames: ['ledger'], registers: [registry] });
+}
+
+function failures(registry: Registry): Counter<'job'> {
+  const name = 'worker_job_failures_total';
+  const existing = registry.getSingleMetric(name);
+  return existing instanceof Counter
+    ? existing
+    : new Counter({ name, help: 'Scheduled jobs (or one ledger within a job) that failed.', labelNames: ['job'], registers: [registry] });
+}
+
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** Runs the ledger's scheduled jobs (checkpoints, read model catch-up, nightly verification) and exports their metrics. */
+export class Worker {
+  readonly #store: EventStore;
+  readonly #runner: ProjectionRunner;
+  readonly #log: Logger;
+  readonly #schedules: Required<WorkerSchedules>;
+  readonly #timezone: string;
+  readonly #inflight = new Map<JobName, Promise<unknown>>();
+  #tasks: ScheduledTask[] = [];
+  readonly #metrics: {
+    verificationOk: Gauge<'ledger'>;
+    verificationTime: Gauge<'ledger'>;
+    verifiedSize: Gauge<'ledger'>;
+    size: Gauge<'ledger'>;
+    checkpointSize: Gauge<'ledger'>;
+    lag: Gauge<'ledger'>;
+    failures: Counter<'job'>;
+  };
+
+  constructor(opts: WorkerOptions) {
+    this.#store = opts.store;
+    this.#runner = opts.runner;
+    this.#log = opts.logger;
+    this.#schedules = { ...DEFAULT_SCHEDULES, ...opts.schedules };
+    this.#timezone = opts.timezone ?? DEFAULT_TIMEZONE;
+    for (const job of JOBS) {
+      if (!cron.validate(this.#schedules[job])) throw new Error(`schedules.${job}: ${JSON.stringify(this.#schedules[job])} is not a valid cron expression`);
+    }
+    const r = opts.registry;
+    this.#metrics = {
+      verificationOk: gauge(r, 'ledger_verification_ok', '1 when the last full verification of the ledger succeeded, 0 when it failed.'),
+      verificationTime: gauge(r, 'ledger_verification_timestamp_seconds', 'When the ledger was last verified (Unix seconds).'),
+      verifiedSize: gauge(r, 'ledger_verified_size', 'Entries covered by the last successful verification.'),
+      size: gauge(r, 'ledger_size', 'Committed entries in the ledger.'),
+      checkpointSize: gauge(r, 'ledger_checkpoint_size', 'Size of the latest signed checkpoint.'),
+      lag: gauge(r, 'projection_lag_entries', 'Entries committed but not yet applied by the slowest read model.'),
+      failures: failures(r),
+    };
+  }
+
+  /** Schedules the jobs; a tick that finds the previous run of its job still going is skipped. */
+  start(): void {
+    if (this.#tasks.length > 0) return;
+    this.#tasks = JOBS.map((job) =>
+      cron.schedule(this.#schedules[job], () => this.#tick(job), {
+        name: `casn-worker-${job}`,
+        timezone: this.#timezone,
+        noOverlap: true,
+        logger: {
+          info: (m) => this.#log.debug({ job }, m),
+          warn: (m) => this.#log.warn({ job }, m),
+          error: (m, err) => this.#log.error({ job, err: err ?? m }, 'scheduler error'),
+          debug: (m) => this.#log.debug({ job }, String(m)),
+        },
+      }),
+    );
+    this.#log.info({ schedules: this.#schedules, timezone: this.#timezone }, 'worker started');
+  }
+
+  /** Stops scheduling and waits for the jobs still running. */
+  async stop(): Promise<void> {
+    const tasks = this.#tasks;
+    this.#tasks = [];
+    for (const task of tasks) await task.destroy();
+    await Promise.allSettled([...this.#inflight.values()]);
+    if (tasks.length > 0) this.#log.info('worker stopped');
+  }
+
+  /** Signs a checkpoint of each ledger that grew since its latest checkpoint; returns the origins signed. */
+  checkpointAll(): Promise<string[]> {
+    return this.#exclusive('checkpoint', async () => {
+      const signed: string[] = [];
+      for (const origin of await this.#store.listLedgers()) {
+        try {
+          const size = await this.#store.size(origin);
+          this.#metrics.size.set({ ledger: origin }, size);
+          const latest = await this.#store.latestCheckpoint(origin);
+          let checkpointSize = latest?.size ?? 0;
+          if (size > checkpointSize) {
+            const cp = await this.#store.checkpoint(origin, size);
+            checkpointSize = cp.size;
+            if (cp.created) {
+              signed.push(origin);
+              this.#log.info({ ledger: origin, size: cp.size }, 'checkpoint signed');
+            }
+          }
+          this.#metrics.checkpointSize.set({ ledger: origin }, checkpointSize);
+        } catch (err) {
+          this.#metrics.failures.inc({ job: 'checkpoint' });
+          this.#log.error({ ledger: origin, err }, `checkpoint failed: ${message(err)}`);
+        }
+      }
+      return signed;
+    });
+  }
+
+  /** Catches the read models up through the runner and records each ledger's size and lag; returns entries applied. */
+  catchUp(): Promise<number> {
+    return this.#exclusive('catchUp', async () => {
+      const applied = await this.#runner.catchUp();
+      for (const origin of await this.#store.listLedgers()) {
+        const [size, position] = await Promise.all([this.#store.size(origin), this.#runner.position(origin)]);
+        this.#metrics.size.set({ ledger: origin }, size);
+        this.#metrics.lag.set({ ledger: origin }, Math.max(0, size - position));
+      }
+      return applied;
+    });
+  }
+
+  /** Verifies every ledger's full chain; logs each verdict (info when ok, error with the reason/seq when not) and sets gauges. */
+  verifyAll(): Promise<LedgerVerification[]> {
+    return this.#exclusive('verify', async () => {
+      const results: LedgerVerification[] = [];
+      for (const origin of await this.#store.listLedgers()) {
+        const labels = { ledger: origin };
+        let result: LedgerVerification;
+        let size = 0;
+        try {
+          size = await this.#store.size(origin);
+          const verdict = await this.#store.verify(origin);
+          result = { origin, ok: verdict.ok, size: verdict.ok ? verdict.size : size, detail: describeVerdict(verdict) };
+          if (verdict.ok) {
+            this.#log.info({ ledger: origin, size: verdict.size }, result.detail);
+            this.#metrics.verifiedSize.set(labels, verdict.size);
+          } else {
+            const { seq, reason, expected, actual } = verdict;
+            this.#log.error({ ledger: origin, seq, reason, expected, actual }, `ledger verification failed: ${result.detail}`);
+          }
+        } catch (err) {
+          this.#metrics.failures.inc({ job: 'verify' });
+          result = { origin, ok: false, size, detail: `could not verify: ${message(err)}` };
+          this.#log.error({ ledger: origin, err }, `ledger verification failed: ${result.detail}`);
+        }
+        this.#metrics.verificationOk.set(labels, result.ok ? 1 : 0);
+        this.#metrics.verificationTime.set(labels, Date.now() / 1000);
+        results.push(result);
+      }
+      return results;
+    });
+  }
+
+  /** Runs a job after any run of the same kind already going. */
+  async #exclusive<T>(job: JobName, fn: () => Promise<T>): Promise<T> {
+    for (let running = this.#inflight.get(job); running; running = this.#inflight.get(job)) await running.catch(() => undefined);
+    const run = fn();
+    this.#inflight.set(job, run);
+    try {
+      return await run;
+    } finally {
+      if (this.#inflight.get(job) === run) this.#inflight.delete(job);
+    }
+  }
+
+  /** A scheduled run: skipped while the previous one runs; a failure is logged and counted, never thrown. */
+  async #tick(job: JobName): Promise<void> {
+    if (this.#inflight.has(job)) {
+      this.#log.debug({ job }, 'previous run still going; tick skipped');
+      return;
+    }
+    const started = performance.now();
+    try {
+      const result = await (job === 'checkpoint' ? this.checkpointAll() : job === 'catchUp' ? this.catchUp() : this.verifyAll());
+      this.#log.debug({ job, ms: Math.round(performance.now() - started), result }, 'job finished');
+    } catch (err) {
+      this.#metrics.failures.inc({ job });
+      this.#log.error({ job, err }, `job ${job} failed: ${message(err)}`);
+    }
+  }
+}
