@@ -610,7 +610,24 @@ describe.runIf(testEngine === 'postgres')('infra/postgres/app-role.sql on a fres
     const owners = await t.database.query<{ tablename: string; tableowner: string }>(
       "SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
     );
-    expect(owners.map((r) => r.tablename)).toEqual(['checkpoints', 'entries', 'idempotency_keys', 'kysely_migration', 'kysely_migration_lock', 'ledgers', 'merkle_tiles']);
+    expect(owners.map((r) => r.tablename)).toEqual([
+      'api_tokens',
+      'checkpoints',
+      'entries',
+      'idempotency_keys',
+      'kysely_migration',
+      'kysely_migration_lock',
+      'ledgers',
+      'merkle_tiles',
+      'rm_applications',
+      'rm_formations',
+      'rm_officer_activity',
+      'rm_positions',
+      'rm_rankings',
+      'rm_skd_cut',
+      'rm_timeline',
+      'subject_keys',
+    ]);
     for (const row of owners) expect(row.tableowner, row.tablename).toBe(migrator);
     const migratorDb = await openDatabase({ url: urlAs(migrator, migratorPassword), poolSize: 1 });
     try {

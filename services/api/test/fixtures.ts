@@ -6,12 +6,21 @@
 import { fromBase64 } from '@casn/ledger-core';
 import request from 'supertest';
 import { expect } from 'vitest';
+import type { z } from 'zod';
 import { TokenStore } from '../src/index.ts';
+import type * as views from '../src/routes/views.ts';
 import { AGENCY, OTHER_AGENCY, key, type TestApp } from './support.ts';
 
 // ---------------------------------------------------------------------------------------
 // Response shapes
 // ---------------------------------------------------------------------------------------
+
+/** The read models as the API documents them. */
+export type ApplicationView = z.output<typeof views.ApplicationView> & { personal?: Record<string, unknown> | null };
+export type TimelineItem = z.output<typeof views.TimelineItem>;
+export type ActivityItem = z.output<typeof views.ActivityItem>;
+export type FormationView = z.output<typeof views.FormationView>;
+export type FormationRanking = z.output<typeof views.FormationRanking>;
 
 export interface FieldError {
   field: string;
@@ -61,37 +70,6 @@ export interface Skd {
   tkp: number;
 }
 
-export interface ApplicationView {
-  applicationId: string;
-  formationId: string;
-  status: string;
-  verdict: string | null;
-  submittedAt: string;
-  channel: string;
-  skdTwk: number | null;
-  skdTiu: number | null;
-  skdTkp: number | null;
-  skdTotal: number | null;
-  skdManual: Skd | null;
-  skdCat: Skd | null;
-  skdManualTotal: number | null;
-  skdCatTotal: number | null;
-  skdDiscrepancy: boolean;
-  cutCode: string | null;
-  skb: Record<string, { score: number; examiner: string | null; source: string }[]>;
-  competency: { teknis: number; manajerial: number; sosialKultural: number; wawancara: number; source: string } | null;
-  rank: number | null;
-  finalScore: number | null;
-  finalCode: string | null;
-  announcedCode: string | null;
-  sanggah: string;
-  erased: boolean;
-  pppkCategory: string | null;
-  replaces: string | null;
-  lastSeq: number;
-  updatedAt: string;
-  personal?: Record<string, unknown> | null;
-}
 
 export interface PeriodView {
   periodId: string;
@@ -105,43 +83,9 @@ export interface PeriodView {
   size: number;
 }
 
-export interface TimelineItem {
-  seq: number;
-  type: string;
-  at: string;
-  actorId: string;
-  actorRole: string;
-  summary: Record<string, unknown>;
-}
 
-export interface ActivityItem {
-  seq: number;
-  type: string;
-  at: string;
-  applicationId: string | null;
-  formationId: string | null;
-}
 
-export interface FormationView {
-  formationId: string;
-  jabatan: string;
-  unit: string;
-  location: string;
-  track: string;
-  quota: number;
-  education: string[];
-  amendments: number;
-  applicants: number;
-  lastSeq: number;
-}
 
-export interface FormationRanking {
-  formationId: string;
-  rankingSeq: number | null;
-  ranking: { applicationId: string; rank: number; finalScore: number }[];
-  skdCutSeq: number | null;
-  skdCut: { applicationId: string; rank: number | null; total: number | null; code: string }[];
-}
 
 export interface Checkpoint {
   origin: string;
