@@ -121,44 +121,30 @@ export function parseRegistrations(csv: string, checkNik: (nik: string, birthDat
 }
 
 const Attendance = z.preprocess((v) => (typeof v === 'string' ? v.trim().toUpperCase() : v), z.enum(['HADIR', 'TIDAK HADIR']));
+const OptionalScore = z.preprocess(blankAsUndefined, Score.optional());
+
+/**
+ * A row of a BKN CAT export with the given score columns and their `total`: scores are
+ * required of those present (HADIR), and the total must be their sum.
+ */
+function catRow<const K extends string>(parts: readonly K[]) {
+  const shape = Object.fromEntries([...parts, 'total'].map((k) => [k, OptionalScore])) as Record<K | 'total', typeof OptionalScore>;
+  return z
+    .object({ no_pendaftaran: Id, kehadiran: Attendance, ...shape })
+    .superRefine((row, ctx) => {
+      const r = row as unknown as Record<K | 'total', number | undefined> & { kehadiran: string };
+      if (r.kehadiran === 'TIDAK HADIR') return;
+      for (const k of [...parts, 'total' as const]) if (r[k] === undefined) ctx.addIssue({ code: 'custom', path: [k], message: 'is required when present (HADIR)' });
+      if (parts.every((k) => r[k] !== undefined) && r.total !== undefined && r.total !== parts.reduce((n, k) => n + r[k]!, 0)) {
+        ctx.addIssue({ code: 'custom', path: ['total'], message: `is not ${parts.join(' + ')}` });
+      }
+    });
+}
 
 /** A row of the BKN CAT SKD export. */
-const SkdRow = z
-  .object({
-    no_pendaftaran: Id,
-    kehadiran: Attendance,
-    twk: z.preprocess(blankAsUndefined, Score.optional()),
-    tiu: z.preprocess(blankAsUndefined, Score.optional()),
-    tkp: z.preprocess(blankAsUndefined, Score.optional()),
-    total: z.preprocess(blankAsUndefined, Score.optional()),
-  })
-  .superRefine((r, ctx) => {
-    if (r.kehadiran === 'TIDAK HADIR') return;
-    for (const k of ['twk', 'tiu', 'tkp', 'total'] as const) if (r[k] === undefined) ctx.addIssue({ code: 'custom', path: [k], message: 'is required when present (HADIR)' });
-    if (r.twk !== undefined && r.tiu !== undefined && r.tkp !== undefined && r.total !== undefined && r.total !== r.twk + r.tiu + r.tkp) {
-      ctx.addIssue({ code: 'custom', path: ['total'], message: 'is not twk + tiu + tkp' });
-    }
-  });
-
+const SkdRow = catRow(['twk', 'tiu', 'tkp']);
 /** A row of the BKN CAT PPPK competency export. */
-const CompetencyRow = z
-  .object({
-    no_pendaftaran: Id,
-    kehadiran: Attendance,
-    teknis: z.preprocess(blankAsUndefined, Score.optional()),
-    manajerial: z.preprocess(blankAsUndefined, Score.optional()),
-    sosial_kultural: z.preprocess(blankAsUndefined, Score.optional()),
-    wawancara: z.preprocess(blankAsUndefined, Score.optional()),
-    total: z.preprocess(blankAsUndefined, Score.optional()),
-  })
-  .superRefine((r, ctx) => {
-    if (r.kehadiran === 'TIDAK HADIR') return;
-    const parts = ['teknis', 'manajerial', 'sosial_kultural', 'wawancara'] as const;
-    for (const k of [...parts, 'total'] as const) if (r[k] === undefined) ctx.addIssue({ code: 'custom', path: [k], message: 'is required when present (HADIR)' });
-    if (parts.every((k) => r[k] !== undefined) && r.total !== undefined && r.total !== parts.reduce((n, k) => n + r[k]!, 0)) {
-      ctx.addIssue({ code: 'custom', path: ['total'], message: 'is not the sum of the parts' });
-    }
-  });
+const CompetencyRow = catRow(['teknis', 'manajerial', 'sosial_kultural', 'wawancara']);
 
 /** One application's result in a CAT export: absent, or its scores. */
 export type CatResult =
