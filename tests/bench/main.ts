@@ -11,9 +11,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { httpScoreScenario, rebuildScenario } from './service.ts';
+import { detectScenario, httpScoreScenario, rebuildScenario } from './service.ts';
 
-const SCENARIOS = ['append-1x16', 'append-1x256', 'append-100x16', 'verify-1m', 'prove-1m', 'http-score-64', 'rebuild-1m'] as const;
+const SCENARIOS = ['append-1x16', 'append-1x256', 'append-100x16', 'verify-1m', 'prove-1m', 'http-score-64', 'rebuild-1m', 'detect-1m'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({ options: { scenario: { type: 'string' }, events: { type: 'string' } } });
@@ -224,6 +224,7 @@ await withDatabase(async (url) => {
     }
     if (want('http-score-64')) await httpScoreScenario(store, report, log);
     if (want('rebuild-1m')) await rebuildScenario(store, LEDGER_SIZE, report, log);
+    if (want('detect-1m')) await detectScenario(store, LEDGER_SIZE, report, log);
   } finally {
     await store.close();
   }

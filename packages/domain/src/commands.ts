@@ -20,6 +20,9 @@ const approvalRef = P.SkdScoreRecorded.shape.approvalRef.meta({
 const source = P.SkdScoreRecorded.shape.source.meta({ description: "'cat' when imported from the BKN CAT export, 'manual' when typed in." });
 const documents = P.DocumentsVerified.shape.documents.meta({ description: 'Verdict per document; every TMS document needs a reason.' });
 
+/** The most flags one RaiseFlags command carries; a detection raising more sends several. */
+export const MAX_FLAGS_PER_COMMAND = 500;
+
 /** The schema of each period command's fields (the HTTP request body). */
 export const PeriodCommands = {
   OpenPeriod: z.object({
@@ -146,6 +149,21 @@ export const PeriodCommands = {
     applicationId,
     legalBasis: P.PersonalDataErased.shape.legalBasis.meta({ description: 'E.g. UU 27/2022 PDP Ps 8.' }),
     requestRef: P.PersonalDataErased.shape.requestRef,
+  }),
+  RaiseFlags: z.object({
+    checkpoint: P.FlagRaised.shape.checkpoint.meta({ description: 'The checkpoint (size and base64 root) the detection ran on; every evidence seq is below its size.' }),
+    config: P.FlagRaised.shape.config.meta({ description: 'Id of the detector configuration (thresholds) the flags were computed with.' }),
+    flags: z
+      .array(P.FlagRaised.omit({ checkpoint: true, config: true }))
+      .min(1)
+      .max(MAX_FLAGS_PER_COMMAND)
+      .meta({ description: `The flags found, at most ${MAX_FLAGS_PER_COMMAND}; those already raised are skipped.` }),
+  }),
+  DisposeFlag: z.object({
+    flagId: P.FlagDisposed.shape.flagId.meta({ description: 'Id of the raised flag (32 hex).' }),
+    status: P.FlagDisposed.shape.status.meta({ description: 'The outcome of the review; the latest disposition is in force.' }),
+    reason,
+    reference: P.FlagDisposed.shape.reference.meta({ description: 'E.g. the number of the inspection report or the referral letter.' }),
   }),
 } as const;
 

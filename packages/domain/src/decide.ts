@@ -67,6 +67,8 @@ export const PERIOD_COMMAND_ROLES: Readonly<Record<PeriodCommandType, readonly R
   ResignApplicant: ['portal', 'supervisor', 'admin'],
   AppointReplacement: ['supervisor', 'admin'],
   ErasePersonalData: ['admin'],
+  RaiseFlags: ['inspector', 'admin'],
+  DisposeFlag: ['inspector'],
 };
 
 /** Roles that act for one agency (and only on that agency's periods). */
@@ -165,6 +167,10 @@ export function decide(state: PeriodState, command: PeriodCommand, ctx: DecideCo
       return d.appointReplacement(command);
     case 'ErasePersonalData':
       return d.erasePersonalData(command);
+    case 'RaiseFlags':
+      return d.raiseFlags(command);
+    case 'DisposeFlag':
+      return d.disposeFlag(command);
     default: {
       const never: never = command;
       return never;
@@ -564,5 +570,31 @@ class Decider {
     const app = this.application(c.applicationId);
     if (app.erased !== null || app.personal === null) fail('already-erased', "the applicant's personal data was already erased");
     return this.onApplication(app, event('PersonalDataErased', { subject: app.personal.subject, legalBasis: c.legalBasis, requestRef: c.requestRef }));
+  }
+
+  raiseFlags(c: Cmd<'RaiseFlags'>): Decision {
+    const { checkpoint, config } = c;
+    if (checkpoint.size > this.state.size) {
+      fail('flag-checkpoint', `the checkpoint has ${checkpoint.size} entries but the ledger only ${this.state.size}`, { field: 'checkpoint.size' });
+    }
+    const seen = new Set<string>();
+    const appends: Append[] = [];
+    c.flags.forEach((f, i) => {
+      if (seen.has(f.flagId)) fail('flag-duplicate', `flag ${f.flagId} is given twice`, { field: `flags.${i}.flagId` });
+      seen.add(f.flagId);
+      const j = f.entries.findIndex((seq) => seq >= checkpoint.size);
+      if (j >= 0) fail('flag-evidence', 'every evidence entry must be in the checkpoint', { field: `flags.${i}.entries.${j}`, details: { size: checkpoint.size } });
+      const stream = streams.flag(f.flagId);
+      // Raised before, by an earlier run or another process: never raised twice.
+      if (this.state.flags.has(f.flagId) || this.state.versions.has(stream)) return;
+      appends.push({ stream, expectedVersion: -1, events: [event('FlagRaised', { ...f, config, checkpoint })] });
+    });
+    if (appends.length === 0) fail('no-new-flags', 'every flag was already raised');
+    return { appends };
+  }
+
+  disposeFlag(c: Cmd<'DisposeFlag'>): Decision {
+    const flag = this.state.flags.get(c.flagId) ?? notFound('flag-not-found', 'flagId', `no flag ${c.flagId}`);
+    return this.append(streams.flag(flag.payload.flagId), event('FlagDisposed', { flagId: flag.payload.flagId, status: c.status, reason: c.reason, reference: c.reference }));
   }
 }

@@ -202,6 +202,35 @@ export const PeriodEvents = {
   ApplicantResigned: z.object({ applicationId: Id, reason: Text }),
   ReplacementAppointed: z.object({ formationId: Id, resignedApplicationId: Id, replacementApplicationId: Id, reference: Reference }),
   PersonalDataErased: z.object({ subject: z.string().min(1).max(100), legalBasis: Text, requestRef: Reference }),
+  /**
+   * A red flag raised by a detector, with the evidence that proves it (entry seqs), on
+   * stream `flag-<flagId>`; flagId is derived from detector, version and key, so a re-run
+   * raises nothing twice. Never deleted; dispositions follow on the same stream.
+   */
+  FlagRaised: z.object({
+    flagId: IndexHex,
+    detector: Id,
+    version: z.string().min(1).max(20),
+    /** Version of the detector configuration (thresholds) the flag was computed with. */
+    config: z.string().min(1).max(40),
+    severity: z.enum(['high', 'medium', 'low']),
+    /** What makes this flag itself within its detector, e.g. `<actor>:<application>`. */
+    key: z.string().min(1).max(300),
+    /** The checkpoint the detection ran on. */
+    checkpoint: z.object({ size: z.number().int().min(0), root: z.string() }),
+    entries: z.array(z.number().int().min(0)).min(1).max(10_000),
+    actors: z.array(Id).max(1000),
+    applications: z.array(Id).max(10_000),
+    formationId: Id.optional(),
+    /** Parameters of the explanation; never personal data. */
+    facts: z.record(z.string(), z.union([z.string().max(200), z.number(), z.boolean()])),
+  }),
+  FlagDisposed: z.object({
+    flagId: IndexHex,
+    status: z.enum(['confirmed', 'dismissed', 'referred']),
+    reason: Text,
+    reference: Reference.optional(),
+  }),
 } as const;
 
 /** The payload schema of each event type of the directory ledger (agencies and actors). */
@@ -250,5 +279,6 @@ export const streams = {
   application: (id: string) => `application-${id}`,
   person: (nikIndex: string) => `person-${nikIndex}`,
   agency: (code: string) => `agency-${code}`,
+  flag: (flagId: string) => `flag-${flagId}`,
   actor: (id: string) => `actor-${id}`,
 } as const;

@@ -180,6 +180,24 @@ export interface ApplicationState {
   replaces: string | null;
 }
 
+/** Where a red flag stands: open until an inspector disposes of it (the latest disposition wins). */
+export type FlagStatus = 'open' | Payload<'FlagDisposed'>['status'];
+
+/** One review of a flag by an inspector. */
+export interface FlagDisposition extends Stamp {
+  readonly status: Payload<'FlagDisposed'>['status'];
+  readonly reason: string;
+  readonly reference: string | null;
+}
+
+/** A red flag raised by a detector, with every disposition; a flag is never deleted. */
+export interface FlagState {
+  readonly payload: Payload<'FlagRaised'>;
+  readonly raised: Stamp;
+  readonly dispositions: FlagDisposition[];
+  status: FlagStatus;
+}
+
 /** Everything a period ledger has recorded, indexed for decisions and reads. */
 export interface PeriodState {
   period: PeriodInfo | null;
@@ -193,6 +211,8 @@ export interface PeriodState {
   readonly applications: Map<string, ApplicationState>;
   /** NIK blind index → application id. */
   readonly persons: Map<string, string>;
+  /** Red flags by flagId, in the order raised. */
+  readonly flags: Map<string, FlagState>;
   /** Last version of each stream (absent = the stream does not exist). */
   readonly versions: Map<string, number>;
   /** Last seq + 1. */
@@ -210,6 +230,7 @@ export function initialPeriodState(): PeriodState {
     formations: new Map(),
     applications: new Map(),
     persons: new Map(),
+    flags: new Map(),
     versions: new Map(),
     size: 0,
   };
@@ -479,6 +500,19 @@ export function evolve(state: PeriodState, event: PeriodEvent, recorded: Recorde
         target.personal = null;
         target.erased = { ...stamp, legalBasis: event.payload.legalBasis, requestRef: event.payload.requestRef };
       }
+      return;
+    }
+    case 'FlagRaised': {
+      const p = event.payload;
+      if (!state.flags.has(p.flagId)) state.flags.set(p.flagId, { payload: p, raised: stamp, dispositions: [], status: 'open' });
+      return;
+    }
+    case 'FlagDisposed': {
+      const p = event.payload;
+      const flag = state.flags.get(p.flagId);
+      if (!flag) return;
+      flag.dispositions.push({ ...stamp, status: p.status, reason: p.reason, reference: p.reference ?? null });
+      flag.status = p.status;
       return;
     }
     default: {

@@ -93,6 +93,9 @@ function streamOf(event: PeriodEvent, state: PeriodState): string {
       if (nik === undefined) throw new Error(`given: PersonRegistered before ApplicationSubmitted ${event.payload.applicationId}`);
       return streams.person(nik);
     }
+    case 'FlagRaised':
+    case 'FlagDisposed':
+      return streams.flag(event.payload.flagId);
     case 'PersonalDataErased': {
       for (const a of state.applications.values()) if (a.personal?.subject === event.payload.subject) return streams.application(a.id);
       throw new Error(`given: no application with subject ${event.payload.subject}`);

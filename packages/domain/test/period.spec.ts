@@ -100,11 +100,12 @@ describe('roles and the opened period', () => {
     given(cpnsPeriod()).when({ type: 'AmendFormation', formationId: 'F-1', changes: { quota: 2 }, reason: 'r', reference: 'ref' }, ctx(OFFICER)).thenThrows('role');
   });
 
-  it('gives oversight roles no write command at all', () => {
-    for (const roles of Object.values(PERIOD_COMMAND_ROLES)) {
-      expect(roles).not.toContain('inspector');
-      expect(roles).not.toContain('ombudsman');
+  it('gives oversight roles no recruitment write: inspectors only raise and dispose red flags', () => {
+    for (const [type, roles] of Object.entries(PERIOD_COMMAND_ROLES)) {
+      expect(roles, type).not.toContain('ombudsman');
+      if (type !== 'RaiseFlags' && type !== 'DisposeFlag') expect(roles, type).not.toContain('inspector');
     }
+    expect(PERIOD_COMMAND_ROLES.DisposeFlag).toEqual(['inspector']);
   });
 
   it("refuses every write before the period is opened: 'period-not-open'", () => {

@@ -224,6 +224,9 @@ function affected(entries: readonly ParsedEntry[]): { ids: Set<string>; formatio
       case 'PersonalDataErased':
         subjects.add(e.payload.subject);
         break;
+      case 'FlagRaised':
+      case 'FlagDisposed':
+        break;
       case 'ApplicationSubmitted':
       case 'DocumentsVerified':
       case 'VerificationConfirmed':
@@ -444,6 +447,8 @@ function reduce(rows: Map<string, AppRow>, dirty: Set<AppRow>, entry: ParsedEntr
     case 'FormationAnnounced':
     case 'FormationAmended':
     case 'PersonRegistered':
+    case 'FlagRaised':
+    case 'FlagDisposed':
       return;
   }
 }

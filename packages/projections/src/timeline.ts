@@ -85,6 +85,8 @@ function describe(e: PeriodEvent): { applicationId: string; summary: Summary } |
     case 'RankingDecided':
     case 'ResultsAnnounced':
     case 'PersonalDataErased':
+    case 'FlagRaised':
+    case 'FlagDisposed':
       return undefined;
   }
 }

@@ -12,10 +12,12 @@ import { ImportError } from './recruitment/import.ts';
 import { BatchError } from './recruitment/service.ts';
 import { applicationRoutes } from './routes/applications.ts';
 import { commandRoutes } from './routes/commands.ts';
+import { flagRoutes } from './routes/flags.ts';
 import type { RouteDeps } from './routes/context.ts';
 import { importRoutes } from './routes/imports.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
 import { periodRoutes } from './routes/periods.ts';
+import { tokenRoutes } from './routes/tokens.ts';
 
 /** What the app needs. */
 export interface AppDeps extends RouteDeps {
@@ -70,7 +72,7 @@ registerProblemMapper((err) => {
 /** Builds the API app over a recruitment service. */
 export function createApp(deps: AppDeps): Express {
   return createHttpApp({
-    routes: [...periodRoutes(deps), ...applicationRoutes(deps), ...commandRoutes(deps), ...importRoutes(deps), ...ledgerRoutes(deps)],
+    routes: [...periodRoutes(deps), ...applicationRoutes(deps), ...commandRoutes(deps), ...importRoutes(deps), ...ledgerRoutes(deps), ...flagRoutes(deps), ...tokenRoutes(deps, deps.tokens)],
     authenticate: (token) => deps.tokens.authenticate(token),
     logger: deps.logger,
     metrics: deps.metrics,

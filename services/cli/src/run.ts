@@ -17,11 +17,14 @@ import { prove } from './commands/prove.ts';
 import { verify } from './commands/verify.ts';
 import { serve } from './commands/serve.ts';
 import { admin, token } from './commands/token.ts';
+import { detectCommand } from './commands/detect.ts';
+import { detectReportCommand } from './commands/detect-report.ts';
+import { scenarioCommand } from './commands/scenario.ts';
 
 export type { Io, Output } from './command.ts';
 
 /** Every command, in the order the usage lists them. */
-export const COMMANDS: readonly Command[] = [serve, admin, token, demo, migrate, importCommand, checkpoint, exportCommand, verify, prove, keygen];
+export const COMMANDS: readonly Command[] = [serve, admin, token, detectCommand, scenarioCommand, detectReportCommand, demo, migrate, importCommand, checkpoint, exportCommand, verify, prove, keygen];
 
 const PROGRAM = 'pnpm ledger';
 

@@ -6,6 +6,16 @@ import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { DEFAULT_SCHEDULES, DEFAULT_TIMEZONE, type WorkerSchedules } from './schedules.ts';
 
+/**
+ * Runs red-flag detection on one ledger at `size` entries and resolves to the number of
+ * flags newly raised, or to that number and the size the run covers (past the flags it
+ * recorded itself, so they do not count as growth). Injected, so the worker does not
+ * depend on the API package (see `detectionJob` in @casn/api).
+ */
+export interface DetectionRunner {
+  run(ledger: { readonly origin: string; readonly size: number }): Promise<number | { readonly raised: number; readonly size: number }>;
+}
+
 /** What the worker runs against and how often. */
 export interface WorkerOptions {
   store: EventStore;
@@ -14,6 +24,8 @@ export interface WorkerOptions {
   registry: Registry;
   schedules?: WorkerSchedules;
   timezone?: string;
+  /** Red-flag detection; without it the detect job is not scheduled. */
+  detection?: DetectionRunner;
 }
 
 /** The outcome of verifying one ledger. */
@@ -25,9 +37,15 @@ export interface LedgerVerification {
 }
 
 /** The kinds of scheduled job. */
-export type JobName = 'checkpoint' | 'catchUp' | 'verify';
+export type JobName = 'checkpoint' | 'catchUp' | 'verify' | 'detect';
 
-const JOBS: readonly JobName[] = ['checkpoint', 'catchUp', 'verify'];
+const JOBS: readonly JobName[] = ['checkpoint', 'catchUp', 'verify', 'detect'];
+
+function raisedCounter(registry: Registry): Counter<'ledger'> {
+  const name = 'detection_flags_raised_total';
+  const existing = registry.getSingleMetric(name);
+  return existing instanceof Counter ? existing : new Counter({ name, help: 'Red flags raised by the detect job.', labelNames: ['ledger'], registers: [registry] });
+}
 
 function gauge(registry: Registry, name: string, help: string): Gauge<'ledger'> {
   const existing = registry.getSingleMetric(name);
@@ -44,7 +62,7 @@ function failures(registry: Registry): Counter<'job'> {
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
-/** Runs the ledger's scheduled jobs (checkpoints, read model catch-up, nightly verification) and exports their metrics. */
+/** Runs the ledger's scheduled jobs (checkpoints, read model catch-up, nightly verification, red-flag detection) and exports their metrics. */
 export class Worker {
   readonly #store: EventStore;
   readonly #runner: ProjectionRunner;
@@ -52,6 +70,9 @@ export class Worker {
   readonly #schedules: Required<WorkerSchedules>;
   readonly #timezone: string;
   readonly #inflight = new Map<JobName, Promise<unknown>>();
+  readonly #detection: DetectionRunner | undefined;
+  /** Per ledger: the size the last detection covered, and since when (ms) growth beyond it waits for one. */
+  readonly #detected = new Map<string, { size: number; pendingSince: number | undefined }>();
   #tasks: ScheduledTask[] = [];
   readonly #metrics: {
     verificationOk: Gauge<'ledger'>;
@@ -61,6 +82,8 @@ export class Worker {
     checkpointSize: Gauge<'ledger'>;
     lag: Gauge<'ledger'>;
     failures: Counter<'job'>;
+    flagsRaised: Counter<'ledger'>;
+    detectionLag: Gauge<'ledger'>;
   };
 
   constructor(opts: WorkerOptions) {
@@ -69,6 +92,7 @@ export class Worker {
     this.#log = opts.logger;
     this.#schedules = { ...DEFAULT_SCHEDULES, ...opts.schedules };
     this.#timezone = opts.timezone ?? DEFAULT_TIMEZONE;
+    this.#detection = opts.detection;
     for (const job of JOBS) {
       if (!cron.validate(this.#schedules[job])) throw new Error(`schedules.${job}: ${JSON.stringify(this.#schedules[job])} is not a valid cron expression`);
     }
@@ -81,13 +105,16 @@ export class Worker {
       checkpointSize: gauge(r, 'ledger_checkpoint_size', 'Size of the latest signed checkpoint.'),
       lag: gauge(r, 'projection_lag_entries', 'Entries committed but not yet applied by the slowest read model.'),
       failures: failures(r),
+      flagsRaised: raisedCounter(r),
+      detectionLag: gauge(r, 'detection_lag_seconds', 'Seconds from when the worker saw new entries of the ledger until a detection covered them; grows while they wait.'),
     };
   }
 
   /** Schedules the jobs; a tick that finds the previous run of its job still going is skipped. */
   start(): void {
     if (this.#tasks.length > 0) return;
-    this.#tasks = JOBS.map((job) =>
+    const jobs = JOBS.filter((job) => job !== 'detect' || this.#detection !== undefined);
+    this.#tasks = jobs.map((job) =>
       cron.schedule(this.#schedules[job], () => this.#tick(job), {
         name: `casn-worker-${job}`,
         timezone: this.#timezone,
@@ -100,7 +127,7 @@ export class Worker {
         },
       }),
     );
-    this.#log.info({ schedules: this.#schedules, timezone: this.#timezone }, 'worker started');
+    this.#log.info({ schedules: this.#schedules, timezone: this.#timezone, jobs }, 'worker started');
   }
 
   /** Stops scheduling and waits for the jobs still running. */
@@ -185,6 +212,47 @@ export class Worker {
     });
   }
 
+  /**
+   * Runs red-flag detection on each ledger that grew since the size its last detection
+   * covered (every ledger on the first run), at its current size; resolves to the flags
+   * raised. Detection is deterministic over [0, size) and flags are keyed, so this
+   * incremental path and a full re-run raise the same flags. A failing ledger is logged,
+   * counted and tried again on the next run.
+   */
+  detectAll(): Promise<number> {
+    return this.#exclusive('detect', async () => {
+      const detection = this.#detection;
+      if (!detection) return 0;
+      let total = 0;
+      for (const origin of await this.#store.listLedgers()) {
+        const labels = { ledger: origin };
+        const known = this.#detected.get(origin) ?? { size: 0, pendingSince: undefined };
+        this.#detected.set(origin, known);
+        try {
+          const size = await this.#store.size(origin);
+          if (size <= known.size) {
+            this.#metrics.detectionLag.set(labels, 0);
+            continue;
+          }
+          known.pendingSince ??= Date.now();
+          const result = await detection.run({ origin, size });
+          const { raised, size: covered } = typeof result === 'number' ? { raised: result, size } : result;
+          this.#metrics.detectionLag.set(labels, (Date.now() - known.pendingSince) / 1000);
+          known.size = Math.max(size, covered);
+          known.pendingSince = undefined;
+          total += raised;
+          this.#metrics.flagsRaised.inc(labels, raised);
+          if (raised > 0) this.#log.info({ ledger: origin, size, raised }, 'red flags raised');
+        } catch (err) {
+          this.#metrics.failures.inc({ job: 'detect' });
+          if (known.pendingSince !== undefined) this.#metrics.detectionLag.set(labels, (Date.now() - known.pendingSince) / 1000);
+          this.#log.error({ ledger: origin, err }, `detection failed: ${message(err)}`);
+        }
+      }
+      return total;
+    });
+  }
+
   /** Runs a job after any run of the same kind already going. */
   async #exclusive<T>(job: JobName, fn: () => Promise<T>): Promise<T> {
     for (let running = this.#inflight.get(job); running; running = this.#inflight.get(job)) await running.catch(() => undefined);
@@ -197,6 +265,19 @@ export class Worker {
     }
   }
 
+  #run(job: JobName): Promise<unknown> {
+    switch (job) {
+      case 'checkpoint':
+        return this.checkpointAll();
+      case 'catchUp':
+        return this.catchUp();
+      case 'verify':
+        return this.verifyAll();
+      case 'detect':
+        return this.detectAll();
+    }
+  }
+
   /** A scheduled run: skipped while the previous one runs; a failure is logged and counted, never thrown. */
   async #tick(job: JobName): Promise<void> {
     if (this.#inflight.has(job)) {
@@ -205,7 +286,7 @@ export class Worker {
     }
     const started = performance.now();
     try {
-      const result = await (job === 'checkpoint' ? this.checkpointAll() : job === 'catchUp' ? this.catchUp() : this.verifyAll());
+      const result = await this.#run(job);
       this.#log.debug({ job, ms: Math.round(performance.now() - started), result }, 'job finished');
     } catch (err) {
       this.#metrics.failures.inc({ job });

@@ -174,12 +174,13 @@ describe(`worker on ${testEngine}`, () => {
 describe('parseWorkerSchedules', () => {
   it('uses the defaults when nothing (or blank) is set', () => {
     expect(parseWorkerSchedules({})).toEqual({ schedules: DEFAULT_SCHEDULES, timezone: 'Asia/Jakarta' });
+    expect(DEFAULT_SCHEDULES.detect).toBe('*/30 * * * * *');
     expect(parseWorkerSchedules({ CHECKPOINT_CRON: ' ', WORKER_TIMEZONE: '' })).toEqual({ schedules: DEFAULT_SCHEDULES, timezone: 'Asia/Jakarta' });
   });
 
   it('takes valid expressions and time zones from the environment', () => {
-    expect(parseWorkerSchedules({ CHECKPOINT_CRON: '*/10 * * * *', CATCH_UP_CRON: '*/2 * * * * *', VERIFY_CRON: '30 1 * * *', WORKER_TIMEZONE: 'Asia/Makassar' })).toEqual({
-      schedules: { checkpoint: '*/10 * * * *', catchUp: '*/2 * * * * *', verify: '30 1 * * *' },
+    expect(parseWorkerSchedules({ CHECKPOINT_CRON: '*/10 * * * *', CATCH_UP_CRON: '*/2 * * * * *', VERIFY_CRON: '30 1 * * *', DETECT_CRON: '*/15 * * * * *', WORKER_TIMEZONE: 'Asia/Makassar' })).toEqual({
+      schedules: { checkpoint: '*/10 * * * *', catchUp: '*/2 * * * * *', verify: '30 1 * * *', detect: '*/15 * * * * *' },
       timezone: 'Asia/Makassar',
     });
   });
@@ -188,6 +189,7 @@ describe('parseWorkerSchedules', () => {
     expect(() => parseWorkerSchedules({ CATCH_UP_CRON: 'every 5 seconds' })).toThrow(/CATCH_UP_CRON "every 5 seconds" is not a valid cron expression/);
     expect(() => parseWorkerSchedules({ VERIFY_CRON: '61 2 * * *' })).toThrow(/VERIFY_CRON/);
     expect(() => parseWorkerSchedules({ CHECKPOINT_CRON: '* * *' })).toThrow(/CHECKPOINT_CRON/);
+    expect(() => parseWorkerSchedules({ DETECT_CRON: 'often' })).toThrow(/DETECT_CRON "often" is not a valid cron expression/);
     expect(() => parseWorkerSchedules({ WORKER_TIMEZONE: 'Asia/Atlantis' })).toThrow(/WORKER_TIMEZONE "Asia\/Atlantis" is not a known IANA time zone/);
   });
 });

@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { Metrics, createApp, createHttpApp, createLogger } from '@casn/api';
+import { Metrics, createApp, createHttpApp, createLogger, detectionJob } from '@casn/api';
 import { Worker, parseWorkerSchedules } from '@casn/worker';
 import { UsageError, writeLine, type Command } from '../command.ts';
 import { seedDemoPeriod } from '../demo-period/index.ts';
@@ -53,7 +53,7 @@ export const serve: Command = {
     const logger = createLogger({ level: cfg.logLevel });
     const system = await openSystem(cfg);
     const metrics = new Metrics();
-    const worker = args.options['no-worker'] ? undefined : new Worker({ store: system.store, runner: system.runner, logger: logger.child({ component: 'worker' }), registry: metrics.registry, schedules, timezone });
+    const worker = args.options['no-worker'] ? undefined : new Worker({ store: system.store, runner: system.runner, logger: logger.child({ component: 'worker' }), registry: metrics.registry, schedules, timezone, detection: detectionJob(system.service) });
     try {
       if (args.options.demo) {
         writeLine(io.stderr, 'recording the demo period (first run only)…');

@@ -1,4 +1,5 @@
 /** `ledger token` and `ledger admin`: API bearer tokens, stored hashed, issued to registered actors. */
+import type { RecruitmentService } from '@casn/api';
 import { canonicalize, sha256, utf8 } from '@casn/ledger-core';
 import { CliError, UsageError, requiredOption, writeLine, type Command } from '../command.ts';
 import { withSystem, type System } from '../system.ts';
@@ -51,6 +52,17 @@ export const token: Command = {
   },
 };
 
+/** Records ActorRegistered for an administrator, acting as the system, unless the actor exists; true when registered now. */
+export async function registerAdmin(service: RecruitmentService, actorId: string): Promise<boolean> {
+  if ((await service.directoryState()).actors.has(actorId)) return false;
+  const command = { type: 'RegisterActor', actorId, role: 'admin', agency: null, indexes: {} } as const;
+  await service.executeDirectory(command, { id: 'system', role: 'admin', agency: null }, {
+    idempotencyKey: `bootstrap-admin-${actorId}`,
+    fingerprint: sha256(utf8(canonicalize(command))),
+  });
+  return true;
+}
+
 /** The admin command: registers the first administrator and prints their token. */
 export const admin: Command = {
   name: 'admin',
@@ -64,16 +76,7 @@ export const admin: Command = {
   async run(args, { io, config }) {
     const actorId = requiredOption(args, 'id');
     return withSystem(config(), async (system) => {
-      const state = await system.service.directoryState();
-      if (!state.actors.has(actorId)) {
-        const command = { type: 'RegisterActor', actorId, role: 'admin', agency: null, indexes: {} } as const;
-        const key = `bootstrap-admin-${actorId}`;
-        await system.service.executeDirectory(command, { id: 'system', role: 'admin', agency: null }, {
-          idempotencyKey: key,
-          fingerprint: sha256(utf8(canonicalize(command))),
-        });
-        writeLine(io.stderr, `registered admin ${actorId}`);
-      }
+      if (await registerAdmin(system.service, actorId)) writeLine(io.stderr, `registered admin ${actorId}`);
       const issued = await issueFor(system, actorId, 'bootstrap');
       writeLine(io.stdout, issued.token);
       return 0;

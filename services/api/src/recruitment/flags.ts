@@ -1,0 +1,279 @@
+/**
+ * Red-flag detection over a period ledger: the detectors of @casn/detectors run on the
+ * entries [0, size) of a checkpoint (flag events excluded) and the directory, and the flags
+ * they find are raised in the ledger with RaiseFlags. Detection is deterministic and flags
+ * are keyed (flagId from detector, version and key), so the worker running as entries
+ * arrive and a full re-run from the CLI raise the same flags, each once.
+ */
+import {
+  DEFAULT_DETECTOR_CONFIG,
+  DETECTOR_CONFIGS,
+  detect,
+  explainFlag,
+  type DetectionEntry,
+  type Flag,
+} from '@casn/detectors';
+import { DomainError, MAX_FLAGS_PER_COMMAND, PeriodCommand, isDomainError, type Actor, type FlagState, type FlagStatus, type PeriodState } from '@casn/domain';
+import { canonicalize, sha256, toBase64, toHex, utf8 } from '@casn/ledger-core';
+import type { RecruitmentService } from './service.ts';
+
+export { explainFlag, type Flag };
+
+/** The checkpoint a detection ran on: its size and RFC 6962 root (base64). */
+export interface DetectionCheckpoint {
+  readonly size: number;
+  readonly root: string;
+}
+
+/** What a detection found, before anything is recorded. */
+export interface Detection {
+  readonly periodId: string;
+  readonly origin: string;
+  /** Id of the detector configuration used. */
+  readonly config: string;
+  readonly checkpoint: DetectionCheckpoint;
+  /** Every flag found, in the detectors' (deterministic) order. */
+  readonly flags: Flag[];
+}
+
+/** What a detection found and how many of its flags were newly raised. */
+export interface DetectionRun {
+  readonly checkpoint: DetectionCheckpoint;
+  readonly flags: Flag[];
+  readonly raised: number;
+}
+
+/** Options of a detection: the checkpoint size (default: the ledger's current size), the configuration, and a subset of detectors. */
+export interface DetectionOptions {
+  readonly atSize?: number | undefined;
+  readonly config?: string | undefined;
+  readonly only?: readonly string[] | undefined;
+}
+
+/** The directory actor that records detections run by the system (worker, CLI). */
+export const DETECTOR_ACTOR: Actor = { id: 'detector', role: 'inspector', agency: null };
+
+const SYSTEM: Actor = { id: 'system', role: 'admin', agency: null };
+const FLAG_STREAM = 'flag-';
+
+/** True for a stream of a period ledger that holds a flag (FlagRaised, FlagDisposed). */
+export function isFlagStream(stream: string): boolean {
+  return stream.startsWith(FLAG_STREAM);
+}
+
+interface EntryBody {
+  readonly at: string;
+  readonly actor: { readonly id: string; readonly role: string };
+  readonly payload: Record<string, unknown>;
+}
+
+/**
+ * Runs the detectors on a period at a checkpoint without recording anything: reads the
+ * entries [0, atSize) (flag events left out), the directory, and the root of that size.
+ * Throws DomainError 'detection-size' or 'unknown-detector-config'.
+ */
+export async function computeDetection(service: RecruitmentService, periodId: string, opts: DetectionOptions = {}): Promise<Detection> {
+  const { origin } = await service.period(periodId);
+  const store = service.store;
+  const current = await store.size(origin);
+  const size = opts.atSize ?? current;
+  if (!Number.isSafeInteger(size) || size < 0 || size > current) {
+    throw new DomainError('detection-size', `the ledger has ${current} entries: detect at a size from 0 to ${current}`, { field: 'atSize', details: { size: current } });
+  }
+  const configId = opts.config ?? DEFAULT_DETECTOR_CONFIG;
+  const config = Object.hasOwn(DETECTOR_CONFIGS, configId) ? DETECTOR_CONFIGS[configId] : undefined;
+  if (config === undefined) {
+    throw new DomainError('unknown-detector-config', `no detector configuration ${configId}`, { field: 'config', details: { known: Object.keys(DETECTOR_CONFIGS) } });
+  }
+  const entries: DetectionEntry[] = [];
+  for await (const e of store.entries(origin, 0, size)) {
+    if (isFlagStream(e.stream)) continue;
+    const body = JSON.parse(e.body) as EntryBody;
+    entries.push({ seq: e.seq, stream: e.stream, version: e.version, type: e.type, at: body.at, actor: { id: body.actor.id, role: body.actor.role }, payload: body.payload });
+  }
+  const directory = await service.directoryState();
+  const root = toBase64(await store.root(origin, size));
+  const flags = detect({ entries, directory, config }, opts.only);
+  return { periodId, origin, config: configId, checkpoint: { size, root }, flags };
+}
+
+/** The FlagRaised fields of a flag that RaiseFlags carries (no checkpoint or config: the command gives them). */
+function flagBody(f: Flag) {
+  return {
+    flagId: f.flagId,
+    detector: f.detector,
+    version: f.version,
+    severity: f.severity,
+    key: f.key,
+    entries: [...f.entries],
+    actors: [...f.actors],
+    applications: [...f.applications],
+    ...(f.formationId !== undefined ? { formationId: f.formationId } : {}),
+    facts: { ...f.facts },
+  };
+}
+
+/**
+ * Records the flags of a detection that are not raised yet, as `actor`, with RaiseFlags
+ * commands of at most 500 flags. Each command's idempotency key is derived from
+ * `detect:<config>:<size>` and the flags it carries, so a retry replays it; flags another
+ * process raised meanwhile are skipped. Resolves to the number of flags newly raised.
+ */
+export async function recordDetection(service: RecruitmentService, detection: Detection, actor: Actor): Promise<number> {
+  const state = await service.periodState(detection.periodId);
+  const fresh = detection.flags.filter((f) => !state.flags.has(f.flagId));
+  let raised = 0;
+  for (let i = 0; i < fresh.length; i += MAX_FLAGS_PER_COMMAND) {
+    const batch = fresh.slice(i, i + MAX_FLAGS_PER_COMMAND);
+    const digest = toHex(sha256(utf8(batch.map((f) => f.flagId).join(',')))).slice(0, 32);
+    const idempotencyKey = `detect:${detection.config}:${detection.checkpoint.size}:${digest}`;
+    // Checked against the ledger contract here: a detector's output is not a client's input.
+    const command = PeriodCommand.parse({ type: 'RaiseFlags', checkpoint: detection.checkpoint, config: detection.config, flags: batch.map(flagBody) });
+    try {
+      const result = await service.executePeriod(detection.periodId, command, actor, { idempotencyKey, fingerprint: sha256(utf8(idempotencyKey)) });
+      if (!result.replayed) raised += result.entries.length;
+    } catch (err) {
+      // Another process raised every flag of this batch since the state was read.
+      if (!(isDomainError(err) && err.rule === 'no-new-flags')) throw err;
+    }
+  }
+  return raised;
+}
+
+/**
+ * Runs the detectors on a period at a checkpoint (default: the ledger's current size) and
+ * raises the new flags as `actor` (an inspector or admin). Running it again raises nothing
+ * twice; the same checkpoint, configuration and detector versions give the same flags.
+ */
+export async function runDetection(
+  service: RecruitmentService,
+  periodId: string,
+  opts: DetectionOptions & { readonly actor: Actor },
+): Promise<DetectionRun> {
+  const detection = await computeDetection(service, periodId, opts);
+  const raised = await recordDetection(service, detection, opts.actor);
+  return { checkpoint: detection.checkpoint, flags: detection.flags, raised };
+}
+
+/** The detector actor of the directory, registered (by the system, as an inspector without agency) when missing. */
+export async function ensureDetectorActor(service: RecruitmentService): Promise<Actor> {
+  const state = await service.directoryState();
+  if (!state.actors.has(DETECTOR_ACTOR.id)) {
+    const command = { type: 'RegisterActor', actorId: DETECTOR_ACTOR.id, role: DETECTOR_ACTOR.role, agency: null, indexes: {} } as const;
+    const idempotencyKey = `register-actor-${DETECTOR_ACTOR.id}`;
+    await service.executeDirectory(command, SYSTEM, { idempotencyKey, fingerprint: sha256(utf8(canonicalize(command))) });
+  }
+  return service.actor(DETECTOR_ACTOR.id);
+}
+
+/**
+ * The detection job of the worker, over every period ledger: runs at the given size as the
+ * detector actor and reports how far the ledger is covered — past the flags it raised
+ * itself, so that only new recruitment entries make the next run necessary. Ledgers that
+ * are not a period's (the directory) are covered as they are.
+ */
+export function detectionJob(service: RecruitmentService, opts: { readonly config?: string } = {}): {
+  run(ledger: { readonly origin: string; readonly size: number }): Promise<{ raised: number; size: number }>;
+} {
+  let actor: Actor | undefined;
+  return {
+    async run({ origin, size }) {
+      let period = service.periods().find((p) => p.origin === origin);
+      if (!period && origin !== service.directory.origin) {
+        await service.init();
+        period = service.periods().find((p) => p.origin === origin);
+      }
+      if (!period) return { raised: 0, size };
+      actor ??= await ensureDetectorActor(service);
+      const run = await runDetection(service, period.periodId, { atSize: size, config: opts.config, actor });
+      // Entries after the checkpoint that are only flags need no new run.
+      let covered = size;
+      for await (const e of service.store.entries(origin, size)) {
+        if (!isFlagStream(e.stream)) break;
+        covered = e.seq + 1;
+      }
+      return { raised: run.raised, size: covered };
+    },
+  };
+}
+
+/** A raised flag as the detectors describe it (the recorded payload less checkpoint and config). */
+export function flagOf(state: FlagState): Flag {
+  const p = state.payload;
+  return {
+    flagId: p.flagId,
+    detector: p.detector,
+    version: p.version,
+    severity: p.severity,
+    key: p.key,
+    entries: p.entries,
+    actors: p.actors,
+    applications: p.applications,
+    ...(p.formationId !== undefined ? { formationId: p.formationId } : {}),
+    facts: p.facts,
+  };
+}
+
+/** The explanation of a flag in Indonesian and English; a generic one when this build no longer knows its detector. */
+export function explanationOf(flag: Flag): { id: string; en: string } {
+  try {
+    return explainFlag(flag);
+  } catch {
+    return { id: `Tanda ${flag.detector} versi ${flag.version}.`, en: `Flag of ${flag.detector} version ${flag.version}.` };
+  }
+}
+
+/** One line of a detection report: the flag, its explanation and the checkpoint it was found on. */
+export function flagRecord(flag: Flag, checkpoint: DetectionCheckpoint) {
+  return {
+    flagId: flag.flagId,
+    detector: flag.detector,
+    version: flag.version,
+    severity: flag.severity,
+    key: flag.key,
+    entries: [...flag.entries],
+    actors: [...flag.actors],
+    applications: [...flag.applications],
+    formationId: flag.formationId ?? null,
+    facts: { ...flag.facts },
+    explanation: explanationOf(flag),
+    checkpoint: { size: checkpoint.size, root: checkpoint.root },
+  };
+}
+
+/** Filters of a flag listing; every one given must hold. */
+export interface FlagFilter {
+  readonly severity?: Flag['severity'] | undefined;
+  readonly detector?: string | undefined;
+  readonly formation?: string | undefined;
+  /** An actor among the flag's actors. */
+  readonly actor?: string | undefined;
+  readonly status?: FlagStatus | undefined;
+  /** Continue after this flagId (in the order raised). */
+  readonly after?: string | undefined;
+  readonly limit?: number | undefined;
+}
+
+/** The flags of a period matching `filter`, in the order raised; throws DomainError NOT_FOUND for an unknown `after`. */
+export function listFlags(state: PeriodState, filter: FlagFilter = {}): FlagState[] {
+  let from = -1;
+  if (filter.after !== undefined) {
+    const after = state.flags.get(filter.after);
+    if (!after) throw new DomainError('flag-not-found', `no flag ${filter.after} to continue after`, { code: 'NOT_FOUND', field: 'query.after' });
+    from = after.raised.seq;
+  }
+  const out: FlagState[] = [];
+  const limit = filter.limit ?? Number.MAX_SAFE_INTEGER;
+  for (const f of state.flags.values()) {
+    if (out.length >= limit) break;
+    const p = f.payload;
+    if (f.raised.seq <= from) continue;
+    if (filter.severity !== undefined && p.severity !== filter.severity) continue;
+    if (filter.detector !== undefined && p.detector !== filter.detector) continue;
+    if (filter.formation !== undefined && p.formationId !== filter.formation) continue;
+    if (filter.actor !== undefined && !p.actors.includes(filter.actor)) continue;
+    if (filter.status !== undefined && f.status !== filter.status) continue;
+    out.push(f);
+  }
+  return out;
+}
