@@ -17,12 +17,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ['packages/ledger-core/src/**/*.ts', 'packages/domain/src/**/*.ts'],
+    files: ['packages/ledger-core/src/**/*.ts', 'packages/domain/src/**/*.ts', 'packages/detectors/src/**/*.ts'],
     ignores: ['packages/ledger-core/src/sha256.node.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['node:*', 'fs', 'path', 'pg', 'kysely', 'pino', 'express'], message: 'ledger-core and domain are pure: no I/O.' }] },
+        { patterns: [{ group: ['node:*', 'fs', 'path', 'pg', 'kysely', 'pino', 'express'], message: 'ledger-core, domain and detectors are pure: no I/O.' }] },
       ],
     },
   },

@@ -53,7 +53,7 @@ export function getDetector(id: string): Detector | undefined {
 export function detect(input: DetectionInput, only?: readonly string[]): Flag[] {
   const chosen = only === undefined ? DETECTORS : only.map((id) => BY_ID.get(id) ?? unknown(id));
   const flags: Flag[] = [];
-  for (const d of new Set(chosen)) flags.push(...d.detect(input));
+  for (const d of new Set(chosen)) for (const flag of d.detect(input)) flags.push(flag);
   return flags.sort(compareFlags);
 }
 

@@ -174,7 +174,7 @@ function detect(input: DetectionInput): Flag[] {
     const date = localTime(items[0]!.time, offset).date;
     const k = `${actor}\u0000${date}`;
     const b = bulk.get(k) ?? bulk.set(k, { actor, date, items: [], runs: 0, medianGap: null, batch: 0 }).get(k)!;
-    b.items.push(...items);
+    for (const item of items) b.items.push(item);
     if (medianGap !== null) {
       b.runs += 1;
       b.medianGap = b.medianGap === null ? medianGap : Math.min(b.medianGap, medianGap);
