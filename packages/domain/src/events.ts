@@ -216,8 +216,15 @@ export const PeriodEvents = {
     severity: z.enum(['high', 'medium', 'low']),
     /** What makes this flag itself within its detector, e.g. `<actor>:<application>`. */
     key: z.string().min(1).max(300),
-    /** The checkpoint the detection ran on. */
-    checkpoint: z.object({ size: z.number().int().min(0), root: z.string() }),
+    /**
+     * The checkpoint the detection ran on, and the directory ledger's (actors and declared
+     * relatives) at the same run: both pinned, a re-run gives the same flags.
+     */
+    checkpoint: z.object({
+      size: z.number().int().min(0),
+      root: z.string(),
+      directory: z.object({ size: z.number().int().min(0), root: z.string() }).optional(),
+    }),
     entries: z.array(z.number().int().min(0)).min(1).max(10_000),
     actors: z.array(Id).max(1000),
     applications: z.array(Id).max(10_000),

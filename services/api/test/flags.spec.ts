@@ -10,7 +10,7 @@ import { testEngine } from '@casn/event-store/testing';
 import type { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenStore } from '../src/index.ts';
-import { DETECTOR_ACTOR, detectionJob, ensureDetectorActor, runDetection } from '../src/recruitment/flags.ts';
+import { DETECTOR_ACTOR, computeDetection, detectionJob, ensureDetectorActor, runDetection } from '../src/recruitment/flags.ts';
 import type * as views from '../src/routes/views.ts';
 import { AGENCY, startApp, type TestApp } from './support.ts';
 import { Api, b64, drivePeriod, expectProblem, makeApplicant, skdCsv, type ImportResult, type Period, type WriteResult } from './fixtures.ts';
@@ -28,6 +28,8 @@ let api: Api;
 let p: Period;
 /** Seqs of the planted evidence. */
 const planted = { manualSkd: -1, catSkd: -1, relativeVerified: -1 };
+/** The family card shared by officer-kk and applicant K-1. */
+let sharedKk = '';
 /** The ledger size once everything is planted (before any flag). */
 let plantedSize = 0;
 
@@ -39,6 +41,7 @@ beforeAll(async () => {
 
   // An officer whose family card is the applicant's: registered with the identity sealed.
   const relative = makeApplicant();
+  sharedKk = relative.kk;
   await api.write('admin', '/v1/actors', { actorId: 'officer-kk', role: 'officer', agency: AGENCY, person: { kk: relative.kk, name: 'Petugas Verifikasi Uji' } });
   const { token } = await new TokenStore(t.db.database, { cacheMs: 0 }).issue({ actorId: 'officer-kk', role: 'officer', agency: AGENCY, label: 'test' });
   api.tokens.set('officer-kk', token);
@@ -209,14 +212,16 @@ describe(`red flags over HTTP on ${testEngine}`, () => {
   it('gives the same flags for the same checkpoint, whatever was appended since', async () => {
     const actor = await ensureDetectorActor(t.service);
     expect(actor).toEqual(DETECTOR_ACTOR);
-    const before = await runDetection(t.service, ID, { atSize: plantedSize, actor });
+    // The directory grew since the first run (the detector actor): pin it as that run did.
+    const pinned = { atSize: plantedSize, directorySize: first.checkpoint.directory!.size };
+    const before = await runDetection(t.service, ID, { ...pinned, actor });
     expect(before.raised).toBe(0);
     expect(before.checkpoint).toEqual(first.checkpoint);
     // More recruitment entries (and another irregularity) after the checkpoint…
     await p.cut('F-A');
     await p.publish('skd', 'F-A');
     await api.write('officer', p.app('A-2', '/skd-scores'), { twk: 95, tiu: 110, tkp: 190, source: 'manual', approvalRef: 'PANSELNAS-1' });
-    const later = await runDetection(t.service, ID, { atSize: plantedSize, actor });
+    const later = await runDetection(t.service, ID, { ...pinned, actor });
     expect(later.flags).toEqual(before.flags);
     expect(later.checkpoint).toEqual(before.checkpoint);
     expect(later.raised).toBe(0);
@@ -225,8 +230,23 @@ describe(`red flags over HTTP on ${testEngine}`, () => {
     expect(now.flags.length).toBeGreaterThan(before.flags.length);
     expect(now.raised).toBe(now.flags.length - before.flags.length);
     // …and the same through the API.
-    const viaApi = await detection('inspector', { atSize: plantedSize });
+    const viaApi = await detection('inspector', pinned);
     expect(viaApi.body).toMatchObject({ checkpoint: first.checkpoint, flags: first.flags, raised: 0 });
+  });
+
+  it('reads the directory as of its pinned size: a relative declared later changes only a later run', async () => {
+    const directorySize = await t.store.size(t.service.directory.origin);
+    // The supervisor who confirmed K-1 now declares a relative on K-1's family card.
+    await api.write('admin', '/v1/actors/supervisor/relatives', { relation: 'sibling', person: { kk: sharedKk, name: 'Saudara Penyelia Uji' } });
+    const size = await api.size(ID);
+    const related = (r: { flags: readonly { detector: string; actors: readonly string[]; applications: readonly string[] }[] }) =>
+      r.flags.some((f) => f.detector === RELATED && f.actors.includes('supervisor') && f.applications.includes('K-1'));
+    const pinnedRun = await computeDetection(t.service, ID, { atSize: size, directorySize });
+    expect(pinnedRun.checkpoint.directory.size).toBe(directorySize);
+    expect(related(pinnedRun)).toBe(false);
+    const current = await computeDetection(t.service, ID, { atSize: size });
+    expect(current.checkpoint.directory.size).toBe(directorySize + 1);
+    expect(related(current)).toBe(true);
   });
 
   it('lets the worker job cover the ledger past the flags it raised itself', async () => {

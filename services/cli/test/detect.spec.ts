@@ -23,7 +23,7 @@ interface FlagLine {
   formationId: string | null;
   facts: Record<string, string | number | boolean>;
   explanation: { id: string; en: string };
-  checkpoint: { size: number; root: string };
+  checkpoint: { size: number; root: string; directory: { size: number; root: string } };
 }
 
 let e: CliEnvironment;
@@ -69,7 +69,7 @@ describe(`ledger detect on ${testEngine}`, () => {
     for (const l of first.lines) {
       expect(Object.keys(l)).toEqual(['flagId', 'detector', 'version', 'severity', 'key', 'entries', 'actors', 'applications', 'formationId', 'facts', 'explanation', 'checkpoint']);
       expect(l.flagId).toMatch(/^[0-9a-f]{32}$/);
-      expect(l.checkpoint).toEqual({ size, root: first.lines[0]!.checkpoint.root });
+      expect(l.checkpoint).toEqual({ size, root: first.lines[0]!.checkpoint.root, directory: first.lines[0]!.checkpoint.directory });
       expect(l.explanation.id.length).toBeGreaterThan(0);
       expect(l.explanation.en.length).toBeGreaterThan(0);
       expect(Math.max(...l.entries)).toBeLessThan(size);
@@ -112,8 +112,9 @@ describe(`ledger detect on ${testEngine}`, () => {
     // Flag events are not detector input: the same flags, on the grown checkpoint.
     expect(withoutCheckpoint(again.lines)).toEqual(withoutCheckpoint(first.lines));
     expect(again.lines[0]!.checkpoint.size).toBe(size + first.lines.length);
-    // And the original checkpoint still gives the original lines.
-    expect((await detect({ 'at-size': String(size) })).stdout).toBe(first.stdout);
+    // And the original checkpoint (the directory pinned too: --record registered the detector) gives the original lines.
+    const directorySize = String(first.lines[0]!.checkpoint.directory.size);
+    expect((await detect({ 'at-size': String(size), 'directory-size': directorySize })).stdout).toBe(first.stdout);
 
     const raised = await withSystem(loadConfig(e.env), async (system) => (await system.service.periodState(demo.periodId)).flags);
     expect([...raised.keys()].sort()).toEqual(first.lines.map((l) => l.flagId).sort());

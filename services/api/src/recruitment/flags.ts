@@ -13,16 +13,31 @@ import {
   type DetectionEntry,
   type Flag,
 } from '@casn/detectors';
-import { DomainError, MAX_FLAGS_PER_COMMAND, PeriodCommand, isDomainError, type Actor, type FlagState, type FlagStatus, type PeriodState } from '@casn/domain';
+import {
+  DomainError,
+  MAX_FLAGS_PER_COMMAND,
+  PeriodCommand,
+  evolveDirectory,
+  initialDirectoryState,
+  isDomainError,
+  type Actor,
+  type DirectoryEvent,
+  type DirectoryState,
+  type FlagState,
+  type FlagStatus,
+  type PeriodState,
+} from '@casn/domain';
 import { canonicalize, sha256, toBase64, toHex, utf8 } from '@casn/ledger-core';
+import { parseEntry } from './ledger-model.ts';
 import type { RecruitmentService } from './service.ts';
 
 export { explainFlag, type Flag };
 
-/** The checkpoint a detection ran on: its size and RFC 6962 root (base64). */
+/** The checkpoint a detection ran on (size and RFC 6962 root, base64), with the directory ledger's at the same run. */
 export interface DetectionCheckpoint {
   readonly size: number;
   readonly root: string;
+  readonly directory: { readonly size: number; readonly root: string };
 }
 
 /** What a detection found, before anything is recorded. */
@@ -43,9 +58,13 @@ export interface DetectionRun {
   readonly raised: number;
 }
 
-/** Options of a detection: the checkpoint size (default: the ledger's current size), the configuration, and a subset of detectors. */
+/**
+ * Options of a detection: the checkpoint size and the directory's size (default: each
+ * ledger's current size), the configuration, and a subset of detectors.
+ */
 export interface DetectionOptions {
   readonly atSize?: number | undefined;
+  readonly directorySize?: number | undefined;
   readonly config?: string | undefined;
   readonly only?: readonly string[] | undefined;
 }
@@ -91,10 +110,26 @@ export async function computeDetection(service: RecruitmentService, periodId: st
     const body = JSON.parse(e.body) as EntryBody;
     entries.push({ seq: e.seq, stream: e.stream, version: e.version, type: e.type, at: body.at, actor: { id: body.actor.id, role: body.actor.role }, payload: body.payload });
   }
-  const directory = await service.directoryState();
+  const directory = await directoryAt(service, opts.directorySize);
   const root = toBase64(await store.root(origin, size));
-  const flags = detect({ entries, directory, config }, opts.only);
-  return { periodId, origin, config: configId, checkpoint: { size, root }, flags };
+  const flags = detect({ entries, directory: directory.state, config }, opts.only);
+  return { periodId, origin, config: configId, checkpoint: { size, root, directory: { size: directory.size, root: directory.root } }, flags };
+}
+
+/** The directory's state replayed up to `size` entries (default: all), with that size's root. */
+async function directoryAt(service: RecruitmentService, at: number | undefined): Promise<{ state: DirectoryState; size: number; root: string }> {
+  const origin = service.directory.origin;
+  const current = await service.store.size(origin);
+  const size = at ?? current;
+  if (!Number.isSafeInteger(size) || size < 0 || size > current) {
+    throw new DomainError('detection-size', `the directory has ${current} entries: detect with a directory size from 0 to ${current}`, { field: 'directorySize', details: { size: current } });
+  }
+  const state = initialDirectoryState();
+  for await (const e of service.store.entries(origin, 0, size)) {
+    const { event, recorded } = parseEntry<DirectoryEvent>(e);
+    evolveDirectory(state, event, recorded);
+  }
+  return { state, size, root: toBase64(await service.store.root(origin, size)) };
 }
 
 /** The FlagRaised fields of a flag that RaiseFlags carries (no checkpoint or config: the command gives them). */
@@ -237,7 +272,7 @@ export function flagRecord(flag: Flag, checkpoint: DetectionCheckpoint) {
     formationId: flag.formationId ?? null,
     facts: { ...flag.facts },
     explanation: explanationOf(flag),
-    checkpoint: { size: checkpoint.size, root: checkpoint.root },
+    checkpoint: { size: checkpoint.size, root: checkpoint.root, directory: { ...checkpoint.directory } },
   };
 }
 

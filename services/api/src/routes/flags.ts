@@ -28,7 +28,7 @@ function flagView(f: FlagState): z.input<typeof FlagView> {
     config: p.config,
     severity: p.severity,
     key: p.key,
-    checkpoint: { size: p.checkpoint.size, root: p.checkpoint.root },
+    checkpoint: p.checkpoint,
     entries: p.entries,
     actors: p.actors,
     applications: p.applications,
@@ -126,6 +126,7 @@ export function flagRoutes(deps: RouteDeps): AnyRoute[] {
       params: PeriodParams,
       body: z.object({
         atSize: z.number().int().min(0).optional().meta({ description: 'Detect on the first atSize entries (default: the whole ledger).' }),
+        directorySize: z.number().int().min(0).optional().meta({ description: 'Read the directory (actors, declared relatives) as of its first directorySize entries (default: all).' }),
         config: z.string().min(1).max(40).optional().meta({ description: 'Detector configuration id (default: the current one).' }),
       }),
       response: DetectionResult,
@@ -135,7 +136,7 @@ export function flagRoutes(deps: RouteDeps): AnyRoute[] {
       handler: async (ctx) => {
         const actor = await actorOf(deps, ctx.principal);
         await checkReadScope(deps, ctx.principal, ctx.params.period);
-        const detection = await computeDetection(deps.service, ctx.params.period, { atSize: ctx.body.atSize, config: ctx.body.config });
+        const detection = await computeDetection(deps.service, ctx.params.period, { atSize: ctx.body.atSize, directorySize: ctx.body.directorySize, config: ctx.body.config });
         const raised = await recordDetection(deps.service, detection, actor);
         ctx.log.info({ period: ctx.params.period, size: detection.checkpoint.size, flags: detection.flags.length, raised }, 'detection run');
         return { checkpoint: detection.checkpoint, config: detection.config, flags: detection.flags.length, raised };

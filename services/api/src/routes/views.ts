@@ -74,7 +74,14 @@ export const FormationRanking = z
 
 const Severity = z.enum(['high', 'medium', 'low']);
 const FlagStatusView = z.enum(['open', 'confirmed', 'dismissed', 'referred']);
-const FlagCheckpoint = z.object({ size: z.number().int(), root: z.string().meta({ description: 'RFC 6962 root of the first `size` entries (base64).' }) });
+const FlagCheckpoint = z.object({
+  size: z.number().int(),
+  root: z.string().meta({ description: 'RFC 6962 root of the first `size` entries (base64).' }),
+  directory: z
+    .object({ size: z.number().int(), root: z.string() })
+    .optional()
+    .meta({ description: "The directory ledger's size and root at the same run (actors, declared relatives): pinned with the checkpoint, a re-run gives the same flags." }),
+});
 const Explanation = z.object({ id: z.string().meta({ description: 'Bahasa Indonesia.' }), en: z.string() }).meta({ id: 'FlagExplanation' });
 
 /** One disposition of a flag by an inspector. */

@@ -9,7 +9,7 @@ import { LEDGER_OPTION } from './options.ts';
 export const detectCommand: Command = {
   name: 'detect',
   summary: 'run the red-flag detectors on a period ledger and print the flags (--record: raise them)',
-  usage: '--ledger ORIGIN [--at-size N] [--config ID] [--record]',
+  usage: '--ledger ORIGIN [--at-size N] [--directory-size M] [--config ID] [--record]',
   description:
     'Runs every detector on the entries [0, N) of the period ledger ORIGIN (flag events left out) and the directory, ' +
     'and prints one JSON line per flag, sorted by detector then key: flagId, detector, version, severity, key, the ' +
@@ -20,6 +20,7 @@ export const detectCommand: Command = {
   options: {
     ledger: LEDGER_OPTION,
     'at-size': { type: 'string', arg: 'N', help: 'detect on the first N entries (default: the whole ledger)' },
+    'directory-size': { type: 'string', arg: 'M', help: 'read the directory as of its first M entries (default: all); a flag records both sizes' },
     config: { type: 'string', arg: 'ID', help: 'detector configuration (default: the current one)' },
     record: { type: 'boolean', help: 'also raise the flags in the ledger (each flag once)' },
   },
@@ -27,13 +28,14 @@ export const detectCommand: Command = {
   async run(args, { io, config }) {
     const origin = requiredOption(args, 'ledger');
     const atSize = integerOption(args, 'at-size');
+    const directorySize = integerOption(args, 'directory-size');
     const configId = stringOption(args, 'config');
     return withSystem(config(), async (system) => {
       const period = system.service.periods().find((p) => p.origin === origin);
       if (!period) throw new CliError(`no period ledger ${origin}`);
       let detection;
       try {
-        detection = await computeDetection(system.service, period.periodId, { atSize, config: configId });
+        detection = await computeDetection(system.service, period.periodId, { atSize, directorySize, config: configId });
       } catch (err) {
         // The domain's messages name sizes and ids, never personal data.
         if (isDomainError(err)) throw new CliError(err.message);
