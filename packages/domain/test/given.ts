@@ -14,7 +14,7 @@ import { decide } from '../src/decide.ts';
 import type { Actor, Append, DecideContext, Decision } from '../src/decide.ts';
 import { decideDirectory, evolveDirectory, initialDirectoryState } from '../src/directory.ts';
 import type { DirectoryAppend, DirectoryDecision, DirectoryState } from '../src/directory.ts';
-import { isDomainError } from '../src/errors.ts';
+import { isDomainError, type DomainError } from '../src/errors.ts';
 import { DirectoryEvents, PeriodEvents, streams } from '../src/events.ts';
 import type { DirectoryEvent, PeriodEvent, Recorded, Sealed } from '../src/events.ts';
 import { evolve, initialPeriodState } from '../src/state.ts';
@@ -174,7 +174,12 @@ function snapshot<S>(state: S): S {
   return structuredClone(state);
 }
 
-function expectThrows(fn: () => unknown, rule: string, opts: { code?: string; field?: string; details?: Record<string, unknown> }): void {
+/** Expects `fn` to throw the DomainError of `rule` (and the code, field and details given); returns it. */
+export function expectDomainError(
+  fn: () => unknown,
+  rule: string,
+  opts: { code?: string; field?: string | undefined; details?: Record<string, unknown> } = {},
+): DomainError {
   let error: unknown;
   try {
     fn();
@@ -187,6 +192,7 @@ function expectThrows(fn: () => unknown, rule: string, opts: { code?: string; fi
   if (opts.code !== undefined) expect(error.code).toBe(opts.code);
   if (opts.field !== undefined) expect(error.opts.field).toBe(opts.field);
   if (opts.details !== undefined) expect(error.opts.details).toMatchObject(opts.details);
+  return error;
 }
 
 /** The outcome of `when`. */
@@ -238,7 +244,7 @@ export function given(...events: Given<PeriodEvent>[]): { state: PeriodState; wh
           return check(d);
         },
         thenThrows(rule, opts = {}) {
-          expectThrows(run, rule, opts);
+          expectDomainError(run, rule, opts);
         },
         decision: run,
       };
@@ -293,7 +299,7 @@ export function givenDirectory(...events: Given<DirectoryEvent>[]): {
           return check(d);
         },
         thenThrows(rule, opts = {}) {
-          expectThrows(run, rule, opts);
+          expectDomainError(run, rule, opts);
         },
         decision: run,
       };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../src/errors.ts';
+import { expectDomainError } from './given.ts';
 import type { Track } from '../src/events.ts';
 import {
   checkCompetencyScore,
@@ -17,18 +17,6 @@ import type { CompetencyScore, IntegrationCandidate, PppkCandidate, SkdCandidate
 import { getRuleSet } from '../src/rules.ts';
 import type { RuleSet } from '../src/rules.ts';
 
-function expectDomainError(fn: () => unknown, rule: string, field?: string): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DomainError);
-    const err = e as DomainError;
-    expect(err.rule).toBe(rule);
-    if (field !== undefined) expect(err.opts.field).toBe(field);
-    return err;
-  }
-  throw new Error(`expected DomainError '${rule}', nothing was thrown`);
-}
 
 const casn2023 = getRuleSet('casn-2023');
 const casn2024 = getRuleSet('casn-2024');
@@ -59,12 +47,12 @@ describe('skdTotal and checkSkdScore', () => {
     ['TKP fractional', s(65, 80, 166.5), 'tkp'],
     ['TKP negative', s(65, 80, -1), 'tkp'],
   ])('refuses %s', (_label, score, field) => {
-    const err = expectDomainError(() => checkSkdScore(casn2024, score), 'score-range', field);
+    const err = expectDomainError(() => checkSkdScore(casn2024, score), 'score-range', { field });
     expect(err.message).not.toMatch(/-5|62|81|226|166\.5/);
   });
 
   it('refuses an SKD score under a PPPK rule set', () => {
-    expectDomainError(() => checkSkdScore(pppk2024, s(65, 80, 166)), 'stage-not-in-rule-set', 'rules');
+    expectDomainError(() => checkSkdScore(pppk2024, s(65, 80, 166)), 'stage-not-in-rule-set', { field: 'rules' });
   });
 });
 
@@ -103,11 +91,11 @@ describe('passesSkd', () => {
   });
 
   it.each(['cumlaude', 'diaspora', 'disabilitas', 'papua', 'tertinggal'] as const)('casn-2023 %s has no verified grade', (track) => {
-    expectDomainError(() => passesSkd(casn2023, track, s(150, 175, 225)), 'no-passing-grade', 'track');
+    expectDomainError(() => passesSkd(casn2023, track, s(150, 175, 225)), 'no-passing-grade', { field: 'track' });
   });
 
   it('a PPPK rule set has no passing grade', () => {
-    expectDomainError(() => passesSkd(pppk2024, 'umum', s(150, 175, 225)), 'no-passing-grade', 'track');
+    expectDomainError(() => passesSkd(pppk2024, 'umum', s(150, 175, 225)), 'no-passing-grade', { field: 'track' });
   });
 });
 
@@ -231,13 +219,13 @@ describe('decideSkdCut', () => {
   });
 
   it('refuses a present candidate without a score, and an invalid score', () => {
-    expectDomainError(() => decideSkdCut(casn2024, 'umum', 1, [{ applicationId: 'x' }]), 'score-missing', 'score');
-    expectDomainError(() => decideSkdCut(casn2024, 'umum', 1, [{ applicationId: 'x', score: s(62, 80, 166) }]), 'score-range', 'twk');
+    expectDomainError(() => decideSkdCut(casn2024, 'umum', 1, [{ applicationId: 'x' }]), 'score-missing', { field: 'score' });
+    expectDomainError(() => decideSkdCut(casn2024, 'umum', 1, [{ applicationId: 'x', score: s(62, 80, 166) }]), 'score-range', { field: 'twk' });
   });
 
   it('refuses a track without a grade and a rule set without SKD', () => {
     expectDomainError(() => decideSkdCut(casn2023, 'papua', 1, [{ applicationId: 'x', score: s(65, 80, 166) }]), 'no-passing-grade');
-    expectDomainError(() => decideSkdCut(pppk2024, 'umum', 1, []), 'stage-not-in-rule-set', 'rules');
+    expectDomainError(() => decideSkdCut(pppk2024, 'umum', 1, []), 'stage-not-in-rule-set', { field: 'rules' });
   });
 });
 
@@ -291,10 +279,10 @@ describe('finalScore', () => {
   });
 
   it('refuses an SKB% outside 0–100, a bad SKD score and a rule set without integration', () => {
-    expectDomainError(() => finalScore(casn2024, s(120, 140, 180), 100.001), 'score-range', 'skbPercent');
-    expectDomainError(() => finalScore(casn2024, s(120, 140, 180), -1), 'score-range', 'skbPercent');
-    expectDomainError(() => finalScore(casn2024, s(120, 140, 226), 50), 'score-range', 'tkp');
-    expectDomainError(() => finalScore(pppk2024, s(120, 140, 180), 50), 'stage-not-in-rule-set', 'rules');
+    expectDomainError(() => finalScore(casn2024, s(120, 140, 180), 100.001), 'score-range', { field: 'skbPercent' });
+    expectDomainError(() => finalScore(casn2024, s(120, 140, 180), -1), 'score-range', { field: 'skbPercent' });
+    expectDomainError(() => finalScore(casn2024, s(120, 140, 226), 50), 'score-range', { field: 'tkp' });
+    expectDomainError(() => finalScore(pppk2024, s(120, 140, 180), 50), 'stage-not-in-rule-set', { field: 'rules' });
   });
 });
 
@@ -421,7 +409,7 @@ describe('rankIntegration', () => {
   });
 
   it('refuses a PPPK rule set', () => {
-    expectDomainError(() => rankIntegration(pppk2024, [{ applicationId: 'a', ...base }]), 'stage-not-in-rule-set', 'rules');
+    expectDomainError(() => rankIntegration(pppk2024, [{ applicationId: 'a', ...base }]), 'stage-not-in-rule-set', { field: 'rules' });
   });
 });
 
@@ -442,11 +430,11 @@ describe('checkCompetencyScore', () => {
     ['manajerial + sosialKultural 181', c(400, 101, 80, 40), 'manajerialSosialKultural'],
     ['wawancara 41', c(400, 100, 80, 41), 'wawancara'],
   ])('refuses %s', (_label, score, field) => {
-    expectDomainError(() => checkCompetencyScore(pppk2024, score), 'score-range', field);
+    expectDomainError(() => checkCompetencyScore(pppk2024, score), 'score-range', { field });
   });
 
   it('refuses a CPNS rule set', () => {
-    expectDomainError(() => checkCompetencyScore(casn2024, c(0, 0, 0, 0)), 'stage-not-in-rule-set', 'rules');
+    expectDomainError(() => checkCompetencyScore(casn2024, c(0, 0, 0, 0)), 'stage-not-in-rule-set', { field: 'rules' });
   });
 });
 
@@ -496,8 +484,8 @@ describe('rankPppk', () => {
     const competency = pppk2024.competency;
     if (!competency) throw new Error('pppk-2024 has a competency stage');
     const guruOnly: RuleSet = { ...pppk2024, competency: { ...competency, categories: ['p1-guru'] } };
-    expectDomainError(() => rankPppk(guruOnly, [{ applicationId: 'a', category: 'umum', score: score(0, 0, 0, 0) }]), 'pppk-category', 'category');
-    expectDomainError(() => rankPppk(pppk2024, [{ applicationId: 'a', category: 'umum', score: score(452, 0, 0, 0) }]), 'score-range', 'teknis');
-    expectDomainError(() => rankPppk(casn2024, []), 'stage-not-in-rule-set', 'rules');
+    expectDomainError(() => rankPppk(guruOnly, [{ applicationId: 'a', category: 'umum', score: score(0, 0, 0, 0) }]), 'pppk-category', { field: 'category' });
+    expectDomainError(() => rankPppk(pppk2024, [{ applicationId: 'a', category: 'umum', score: score(452, 0, 0, 0) }]), 'score-range', { field: 'teknis' });
+    expectDomainError(() => rankPppk(casn2024, []), 'stage-not-in-rule-set', { field: 'rules' });
   });
 });

@@ -1,22 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../src/errors.ts';
+import { expectDomainError } from './given.ts';
 import { PPPK_CATEGORIES, TRACKS } from '../src/events.ts';
 import type { SkbWeights } from '../src/events.ts';
 import { RULE_SETS, checkSkbWeights, getRuleSet } from '../src/rules.ts';
 import type { RuleSet } from '../src/rules.ts';
 
-function expectDomainError(fn: () => unknown, rule: string, field?: string): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DomainError);
-    const err = e as DomainError;
-    expect(err.rule).toBe(rule);
-    if (field !== undefined) expect(err.opts.field).toBe(field);
-    return err;
-  }
-  throw new Error(`expected DomainError '${rule}', nothing was thrown`);
-}
 
 const casn2023 = getRuleSet('casn-2023');
 const casn2024 = getRuleSet('casn-2024');
@@ -32,7 +20,7 @@ describe('getRuleSet', () => {
   });
 
   it.each(['casn-2022', 'CASN-2024', '', 'toString', '__proto__', 'hasOwnProperty'])('refuses unknown id %j', (id) => {
-    expectDomainError(() => getRuleSet(id), 'unknown-rule-set', 'rules');
+    expectDomainError(() => getRuleSet(id), 'unknown-rule-set', { field: 'rules' });
   });
 
   it('hands out frozen config that callers cannot change', () => {
@@ -92,7 +80,7 @@ describe('rule values (docs/rules.md)', () => {
 
 describe('checkSkbWeights', () => {
   const ok = (rules: RuleSet, level: 'pusat' | 'daerah', w: SkbWeights) => expect(() => checkSkbWeights(rules, level, w)).not.toThrow();
-  const bad = (rules: RuleSet, level: 'pusat' | 'daerah', w: SkbWeights, field: string) => expectDomainError(() => checkSkbWeights(rules, level, w), 'skb-weights', field);
+  const bad = (rules: RuleSet, level: 'pusat' | 'daerah', w: SkbWeights, field: string) => expectDomainError(() => checkSkbWeights(rules, level, w), 'skb-weights', { field });
 
   it('requires the weights to sum to 1 within 1e-9', () => {
     ok(casn2024, 'pusat', { cat: 1 });
