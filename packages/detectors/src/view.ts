@@ -1,7 +1,8 @@
 /**
  * One typed pass over a period ledger shared by all detectors: entries with their event,
  * the applications with their formation and blind indexes, and local-time helpers.
- * Computed once per entries array and cached (the entries are immutable evidence).
+ * Computed once per entries array and cached (the entries are immutable evidence); when the
+ * array only grew, the view is extended by the new entries.
  */
 import { PeriodEvents } from '@casn/domain';
 import type { PeriodEvent, PersonIndexes } from '@casn/domain';
@@ -39,36 +40,45 @@ export interface LedgerView {
 /** Flag events are the detectors' output, never their input. */
 const IGNORED = new Set(['FlagRaised', 'FlagDisposed']);
 
-// Keyed by the array, checked by length and last element: a caller that appends to its
-// array between runs gets a fresh view, never a stale one.
-const cache = new WeakMap<readonly DetectionEntry[], { readonly view: LedgerView; readonly length: number; readonly last: DetectionEntry | undefined }>();
+interface Cached {
+  readonly view: { events: ViewEntry[]; apps: Map<string, AppInfo>; kind: LedgerView['kind']; rulesId: string | null };
+  length: number;
+  last: DetectionEntry | undefined;
+}
 
-/** The typed view of a ledger's entries (cached per array while it is unchanged). */
+// Keyed by the array, checked by length and last element: a caller that appends to its
+// array between runs gets the view extended by the new entries only; any other change to
+// the array gets a fresh view, never a stale one.
+const cache = new WeakMap<readonly DetectionEntry[], Cached>();
+
+/** The typed view of a ledger's entries (cached per array; extended when the array only grew). */
 export function viewOf(entries: readonly DetectionEntry[]): LedgerView {
-  const cached = cache.get(entries);
-  if (cached && cached.length === entries.length && cached.last === entries[entries.length - 1]) return cached.view;
-  const events: ViewEntry[] = [];
-  const apps = new Map<string, AppInfo>();
-  let kind: 'CPNS' | 'PPPK' | null = null;
-  let rulesId: string | null = null;
-  for (const entry of entries) {
+  let cached = cache.get(entries);
+  const grown = cached !== undefined && cached.length <= entries.length && entries[cached.length - 1] === cached.last;
+  if (!cached || !grown) {
+    cached = { view: { events: [], apps: new Map(), kind: null, rulesId: null }, length: 0, last: undefined };
+    cache.set(entries, cached);
+  }
+  const view = cached.view;
+  for (let i = cached.length; i < entries.length; i++) {
+    const entry = entries[i]!;
     if (IGNORED.has(entry.type) || !Object.hasOwn(PeriodEvents, entry.type)) continue;
     // Entries were validated against the catalogue when they were appended; the cast only names
     // their type. The entry itself is the event (type and payload), so nothing is copied.
     const event = entry as unknown as PeriodEvent;
-    events.push({ entry, event, time: Date.parse(entry.at) });
+    view.events.push({ entry, event, time: Date.parse(entry.at) });
     if (event.type === 'ApplicationSubmitted') {
       const p = event.payload;
-      if (!apps.has(p.applicationId)) {
-        apps.set(p.applicationId, { id: p.applicationId, formationId: p.formationId, seq: entry.seq, indexes: p.indexes, submittedAt: p.submittedAt, channel: p.channel });
+      if (!view.apps.has(p.applicationId)) {
+        view.apps.set(p.applicationId, { id: p.applicationId, formationId: p.formationId, seq: entry.seq, indexes: p.indexes, submittedAt: p.submittedAt, channel: p.channel });
       }
-    } else if (event.type === 'PeriodOpened' && kind === null) {
-      kind = event.payload.kind;
-      rulesId = event.payload.rules;
+    } else if (event.type === 'PeriodOpened' && view.kind === null) {
+      view.kind = event.payload.kind;
+      view.rulesId = event.payload.rules;
     }
   }
-  const view: LedgerView = { events, apps, kind, rulesId };
-  cache.set(entries, { view, length: entries.length, last: entries[entries.length - 1] });
+  cached.length = entries.length;
+  cached.last = entries[entries.length - 1];
   return view;
 }
 

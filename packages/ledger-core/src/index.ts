@@ -6,3 +6,6 @@ export * from './ed25519.ts';
 export * from './note.ts';
 export * from './checkpoint.ts';
 export * from './bundle.ts';
+export * from './cosignature.ts';
+export * from './receipt.ts';
+export * from './completeness.ts';

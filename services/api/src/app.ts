@@ -15,9 +15,12 @@ import { commandRoutes } from './routes/commands.ts';
 import { flagRoutes } from './routes/flags.ts';
 import type { RouteDeps } from './routes/context.ts';
 import { importRoutes } from './routes/imports.ts';
+import { completenessRoutes } from './routes/completeness.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
 import { periodRoutes } from './routes/periods.ts';
+import { receiptRoutes } from './routes/receipts.ts';
 import { tokenRoutes } from './routes/tokens.ts';
+import { witnessRoutes } from './routes/witness.ts';
 
 /** What the app needs. */
 export interface AppDeps extends RouteDeps {
@@ -72,7 +75,7 @@ registerProblemMapper((err) => {
 /** Builds the API app over a recruitment service. */
 export function createApp(deps: AppDeps): Express {
   return createHttpApp({
-    routes: [...periodRoutes(deps), ...applicationRoutes(deps), ...commandRoutes(deps), ...importRoutes(deps), ...ledgerRoutes(deps), ...flagRoutes(deps), ...tokenRoutes(deps, deps.tokens)],
+    routes: [...periodRoutes(deps), ...applicationRoutes(deps), ...commandRoutes(deps), ...importRoutes(deps), ...ledgerRoutes(deps), ...witnessRoutes(deps), ...receiptRoutes(deps), ...completenessRoutes(deps), ...flagRoutes(deps), ...tokenRoutes(deps, deps.tokens)],
     authenticate: (token) => deps.tokens.authenticate(token),
     logger: deps.logger,
     metrics: deps.metrics,

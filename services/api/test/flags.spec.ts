@@ -10,7 +10,7 @@ import { testEngine } from '@casn/event-store/testing';
 import type { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenStore } from '../src/index.ts';
-import { DETECTOR_ACTOR, computeDetection, detectionJob, ensureDetectorActor, runDetection } from '../src/recruitment/flags.ts';
+import { DETECTOR_ACTOR, DetectionCache, computeDetection, detectionJob, ensureDetectorActor, runDetection } from '../src/recruitment/flags.ts';
 import type * as views from '../src/routes/views.ts';
 import { AGENCY, startApp, type TestApp } from './support.ts';
 import { Api, b64, drivePeriod, expectProblem, makeApplicant, skdCsv, type ImportResult, type Period, type WriteResult } from './fixtures.ts';
@@ -267,6 +267,33 @@ describe(`red flags over HTTP on ${testEngine}`, () => {
     expect(byJob).toHaveLength(run.raised);
     for (const f of byJob) expect(f).toMatchObject({ raised: { actorId: DETECTOR_ACTOR.id }, checkpoint: { size } });
     expect(byJob.some((f) => f.applications.includes('A-6'))).toBe(true);
+  });
+
+  it('finds with a cache of earlier runs what a run from the start finds, reading only what was appended', async () => {
+    const origin = await api.origin(ID);
+    const cache = new DetectionCache();
+    const directorySize = await t.store.size(t.service.directory.origin);
+    const early = plantedSize - 5;
+    const first = await computeDetection(t.service, ID, { atSize: early, directorySize: directorySize - 1, cache });
+    const kept = cache.periods.get(origin)!;
+    expect(kept.size).toBe(early);
+    expect(kept.entries.every((e) => !('personal' in e.payload))).toBe(true);
+    expect(first.flags).toEqual((await computeDetection(t.service, ID, { atSize: early, directorySize: directorySize - 1 })).flags);
+
+    // Growth: the cached entries are extended in place, not read again.
+    const rescored = await api.write('officer', p.app('A-2', '/skd-scores'), { twk: 90, tiu: 100, tkp: 180, source: 'manual', approvalRef: 'PANSELNAS-3' });
+    const size = await api.size(ID);
+    const grown = await computeDetection(t.service, ID, { atSize: size, cache });
+    expect(cache.periods.get(origin)).toBe(kept);
+    expect(kept.size).toBe(size);
+    expect(cache.directory!.size).toBe(directorySize);
+    const fresh = await computeDetection(t.service, ID, { atSize: size });
+    expect(grown).toEqual(fresh);
+    expect(grown.flags.some((f) => f.entries.includes(rescored.entries[0]!.seq))).toBe(true);
+
+    // An earlier size reads from the start and leaves the cache as it was.
+    expect(await computeDetection(t.service, ID, { atSize: early, directorySize: directorySize - 1, cache })).toEqual(first);
+    expect(kept.size).toBe(size);
   });
 
   it('documents the flag routes in OpenAPI', async () => {

@@ -9,19 +9,25 @@ import { makeFlag } from '../flag.ts';
 import { bool, firstActor, num, str } from '../text.ts';
 import type { Bilingual, DetectionInput, Detector, Flag } from '../types.ts';
 import { localTime, offsetLabel, viewOf } from '../view.ts';
-import type { LocalTime } from '../view.ts';
+import type { ViewEntry } from '../view.ts';
 
 const ID = 'off-hours-bulk';
 const VERSION = '1';
 
-/** One action: one append by one actor. */
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+
+/** One action: one append by one actor (its entries, in seq order). */
 interface Action {
   readonly time: number;
-  readonly local: LocalTime;
-  readonly seqs: number[];
-  readonly apps: Set<string>;
-  readonly types: Set<string>;
+  /** Local day number since 1970-01-01. */
+  readonly day: number;
+  readonly hour: number;
+  readonly items: ViewEntry[];
 }
+
+/** The local day number of a local date YYYY-MM-DD. */
+const dayOf = (date: string): number => Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY);
 
 /** Adds the applications an entry is about to a set. */
 function addApps(payload: Record<string, unknown>, into: Set<string>): void {
@@ -33,25 +39,29 @@ function detect(input: DetectionInput): Flag[] {
   const view = viewOf(input.entries);
   const cfg = input.config.offHours;
   const offset = input.config.timezoneOffsetMinutes;
+  const shift = offset * 60_000;
   const roles = new Set(input.config.officialRoles);
-  const holidays = new Set(cfg.holidays);
+  const holidays = new Set(cfg.holidays.map(dayOf));
   const weekend = new Set(cfg.weekendDays);
   const night = (hour: number): boolean =>
     cfg.nightStartHour > cfg.nightEndHour ? hour >= cfg.nightStartHour || hour < cfg.nightEndHour : hour >= cfg.nightStartHour && hour < cfg.nightEndHour;
 
   // Actions per actor, in time order (entries are in seq order; appends are contiguous).
+  // Local day and hour by arithmetic: this loop sees every official entry of the period.
   const actions = new Map<string, Action[]>();
-  for (const { entry, time } of view.events) {
+  for (const v of view.events) {
+    const { entry, time } = v;
     if (!roles.has(entry.actor.role)) continue;
-    const list = actions.get(entry.actor.id) ?? actions.set(entry.actor.id, []).get(entry.actor.id)!;
+    let list = actions.get(entry.actor.id);
+    if (!list) actions.set(entry.actor.id, (list = []));
     let last = list[list.length - 1];
     if (!last || last.time !== time) {
-      last = { time, local: localTime(time, offset), seqs: [], apps: new Set(), types: new Set() };
+      const local = time + shift;
+      const day = Math.floor(local / DAY);
+      last = { time, day, hour: Math.floor((local - day * DAY) / HOUR), items: [] };
       list.push(last);
     }
-    last.seqs.push(entry.seq);
-    addApps(entry.payload, last.apps);
-    last.types.add(entry.type);
+    last.items.push(v);
   }
 
   const flags: Flag[] = [];
@@ -67,14 +77,16 @@ function detect(input: DetectionInput): Flag[] {
       for (let i = Math.max(lo, marked + 1); i <= hi; i++) inBurst.add(list[i]!);
       marked = hi;
     }
-    const byDate = new Map<string, { off: Action[]; burst: Action[]; night: boolean; weekend: boolean; holiday: boolean }>();
+    const byDay = new Map<number, { off: Action[]; burst: Action[]; night: boolean; weekend: boolean; holiday: boolean }>();
     for (const a of list) {
-      const isNight = night(a.local.hour);
-      const isWeekend = weekend.has(a.local.weekday);
-      const isHoliday = holidays.has(a.local.date);
+      const isNight = night(a.hour);
+      // 1970-01-01 (day 0) was a Thursday.
+      const isWeekend = weekend.has((((a.day + 4) % 7) + 7) % 7);
+      const isHoliday = holidays.has(a.day);
       const burst = inBurst.has(a);
       if (!isNight && !isWeekend && !isHoliday && !burst) continue;
-      const d = byDate.get(a.local.date) ?? byDate.set(a.local.date, { off: [], burst: [], night: false, weekend: false, holiday: false }).get(a.local.date)!;
+      let d = byDay.get(a.day);
+      if (!d) byDay.set(a.day, (d = { off: [], burst: [], night: false, weekend: false, holiday: false }));
       if (isNight || isWeekend || isHoliday) {
         d.off.push(a);
         d.night ||= isNight;
@@ -83,33 +95,38 @@ function detect(input: DetectionInput): Flag[] {
       }
       if (burst) d.burst.push(a);
     }
-    for (const [date, d] of byDate) {
+    for (const d of byDay.values()) {
       const burst = d.burst.length > 0;
       if (!burst && d.off.length < cfg.minActions) continue;
       const all = [...new Set([...d.off, ...d.burst])].sort((x, y) => x.time - y.time);
-      const seconds = (all[all.length - 1]!.time - all[0]!.time) / 1000;
+      const first = all[0]!;
+      const last = all[all.length - 1]!;
+      const date = localTime(first.time, offset).date;
+      const items = all.flatMap((a) => a.items);
+      const apps = new Set<string>();
+      for (const v of items) addApps(v.entry.payload, apps);
       flags.push(
         makeFlag(ID, VERSION, {
           key: `${actor}:${date}`,
           severity: burst || d.night ? 'medium' : 'low',
-          entries: all.flatMap((a) => a.seqs),
+          entries: items.map((v) => v.entry.seq),
           actors: [actor],
-          applications: all.flatMap((a) => [...a.apps]),
+          applications: [...apps],
           facts: {
             date,
             actions: all.length,
-            entryCount: all.reduce((n, a) => n + a.seqs.length, 0),
+            entryCount: items.length,
             offHoursActions: d.off.length,
             night: d.night,
             weekend: d.weekend,
             holiday: d.holiday,
             burst,
             burstActions: d.burst.length,
-            from: all[0]!.local.clock,
-            to: all[all.length - 1]!.local.clock,
-            spanSeconds: Math.round(seconds),
+            from: localTime(first.time, offset).clock,
+            to: localTime(last.time, offset).clock,
+            spanSeconds: Math.round((last.time - first.time) / 1000),
             timezone: offsetLabel(offset),
-            types: [...new Set(all.flatMap((a) => [...a.types]))].sort().join(','),
+            types: [...new Set(items.map((v) => v.entry.type))].sort().join(','),
           },
         }),
       );

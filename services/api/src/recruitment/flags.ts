@@ -67,6 +67,20 @@ export interface DetectionOptions {
   readonly directorySize?: number | undefined;
   readonly config?: string | undefined;
   readonly only?: readonly string[] | undefined;
+  /** Entries read by earlier runs, so that this one reads only what was appended since. */
+  readonly cache?: DetectionCache | undefined;
+}
+
+/**
+ * What detection runs have read so far: per period ledger the entries [0, size) as the
+ * detectors read them (sealed personal data left out), and the directory's state at a
+ * size. A run at a size at or past the cached one reads only the entries after it, and the
+ * detectors' shared view is extended rather than rebuilt; a run at an earlier size reads
+ * from the start without touching the cache. The results are those of a run without one.
+ */
+export class DetectionCache {
+  readonly periods = new Map<string, { entries: DetectionEntry[]; size: number }>();
+  directory: { state: DirectoryState; size: number } | undefined;
 }
 
 /** The directory actor that records detections run by the system (worker, CLI). */
@@ -104,32 +118,46 @@ export async function computeDetection(service: RecruitmentService, periodId: st
   if (config === undefined) {
     throw new DomainError('unknown-detector-config', `no detector configuration ${configId}`, { field: 'config', details: { known: Object.keys(DETECTOR_CONFIGS) } });
   }
-  const entries: DetectionEntry[] = [];
-  for await (const e of store.entries(origin, 0, size)) {
-    if (isFlagStream(e.stream)) continue;
-    const body = JSON.parse(e.body) as EntryBody;
-    entries.push({ seq: e.seq, stream: e.stream, version: e.version, type: e.type, at: body.at, actor: { id: body.actor.id, role: body.actor.role }, payload: body.payload });
-  }
-  const directory = await directoryAt(service, opts.directorySize);
+  const entries = await periodEntries(service, origin, size, opts.cache);
+  const directory = await directoryAt(service, opts.directorySize, opts.cache);
   const root = toBase64(await store.root(origin, size));
   const flags = detect({ entries, directory: directory.state, config }, opts.only);
   return { periodId, origin, config: configId, checkpoint: { size, root, directory: { size: directory.size, root: directory.root } }, flags };
 }
 
+/** The entries [0, size) of a period ledger as the detectors read them: flag events and sealed personal data left out. */
+async function periodEntries(service: RecruitmentService, origin: string, size: number, cache: DetectionCache | undefined): Promise<DetectionEntry[]> {
+  const kept = cache?.periods.get(origin);
+  const read = kept !== undefined && kept.size <= size ? kept : { entries: [] as DetectionEntry[], size: 0 };
+  for await (const e of service.store.entries(origin, read.size, size)) {
+    if (isFlagStream(e.stream)) continue;
+    const { at, actor, payload } = JSON.parse(e.body) as EntryBody;
+    // The detectors match on blind indexes; ciphertexts would only weigh on the heap.
+    const { personal: _sealed, ...rest } = payload;
+    read.entries.push({ seq: e.seq, stream: e.stream, version: e.version, type: e.type, at, actor: { id: actor.id, role: actor.role }, payload: rest });
+  }
+  read.size = size;
+  if (cache && (kept === undefined || kept === read)) cache.periods.set(origin, read);
+  return read.entries;
+}
+
 /** The directory's state replayed up to `size` entries (default: all), with that size's root. */
-async function directoryAt(service: RecruitmentService, at: number | undefined): Promise<{ state: DirectoryState; size: number; root: string }> {
+async function directoryAt(service: RecruitmentService, at: number | undefined, cache: DetectionCache | undefined): Promise<{ state: DirectoryState; size: number; root: string }> {
   const origin = service.directory.origin;
   const current = await service.store.size(origin);
   const size = at ?? current;
   if (!Number.isSafeInteger(size) || size < 0 || size > current) {
     throw new DomainError('detection-size', `the directory has ${current} entries: detect with a directory size from 0 to ${current}`, { field: 'directorySize', details: { size: current } });
   }
-  const state = initialDirectoryState();
-  for await (const e of service.store.entries(origin, 0, size)) {
+  const kept = cache?.directory;
+  const read = kept !== undefined && kept.size <= size ? kept : { state: initialDirectoryState(), size: 0 };
+  for await (const e of service.store.entries(origin, read.size, size)) {
     const { event, recorded } = parseEntry<DirectoryEvent>(e);
-    evolveDirectory(state, event, recorded);
+    evolveDirectory(read.state, event, recorded);
   }
-  return { state, size, root: toBase64(await service.store.root(origin, size)) };
+  read.size = size;
+  if (cache && (kept === undefined || kept === read)) cache.directory = read;
+  return { state: read.state, size, root: toBase64(await service.store.root(origin, size)) };
 }
 
 /** The FlagRaised fields of a flag that RaiseFlags carries (no checkpoint or config: the command gives them). */
@@ -203,7 +231,8 @@ export async function ensureDetectorActor(service: RecruitmentService): Promise<
 
 /**
  * The detection job of the worker, over every period ledger: runs at the given size as the
- * detector actor and reports how far the ledger is covered — past the flags it raised
+ * detector actor, reading only the entries appended since its last run (a DetectionCache
+ * per job), and reports how far the ledger is covered — past the flags it raised
  * itself, so that only new recruitment entries make the next run necessary. Ledgers that
  * are not a period's (the directory) are covered as they are.
  */
@@ -211,6 +240,7 @@ export function detectionJob(service: RecruitmentService, opts: { readonly confi
   run(ledger: { readonly origin: string; readonly size: number }): Promise<{ raised: number; size: number }>;
 } {
   let actor: Actor | undefined;
+  const cache = new DetectionCache();
   return {
     async run({ origin, size }) {
       let period = service.periods().find((p) => p.origin === origin);
@@ -220,7 +250,7 @@ export function detectionJob(service: RecruitmentService, opts: { readonly confi
       }
       if (!period) return { raised: 0, size };
       actor ??= await ensureDetectorActor(service);
-      const run = await runDetection(service, period.periodId, { atSize: size, config: opts.config, actor });
+      const run = await runDetection(service, period.periodId, { atSize: size, config: opts.config, actor, cache });
       // Entries after the checkpoint that are only flags need no new run.
       let covered = size;
       for await (const e of service.store.entries(origin, size)) {

@@ -1,0 +1,6 @@
+import type { AnyRoute } from '../http/index.ts';
+import type { RouteDeps } from './context.ts';
+
+export function witnessRoutes(_deps: RouteDeps): AnyRoute[] {
+  return [];
+}
