@@ -10,12 +10,12 @@ export interface WorkerSchedules {
   readonly detect?: string;
 }
 
-/** Schedules used when none is configured: checkpoints every 5 minutes, catch-up every 5 seconds, verification nightly at 02:00, detection every 30 seconds. */
+/** Schedules used when none is configured: checkpoints every 5 minutes, catch-up every 5 seconds, verification nightly at 02:00, detection every 10 seconds. */
 export const DEFAULT_SCHEDULES: Required<WorkerSchedules> = {
   checkpoint: '*/5 * * * *',
   catchUp: '*/5 * * * * *',
   verify: '0 2 * * *',
-  detect: '*/30 * * * * *',
+  detect: '*/10 * * * * *',
 };
 
 /** Time zone the schedules are read in when none is configured. */

@@ -174,7 +174,7 @@ describe(`worker on ${testEngine}`, () => {
 describe('parseWorkerSchedules', () => {
   it('uses the defaults when nothing (or blank) is set', () => {
     expect(parseWorkerSchedules({})).toEqual({ schedules: DEFAULT_SCHEDULES, timezone: 'Asia/Jakarta' });
-    expect(DEFAULT_SCHEDULES.detect).toBe('*/30 * * * * *');
+    expect(DEFAULT_SCHEDULES.detect).toBe('*/10 * * * * *');
     expect(parseWorkerSchedules({ CHECKPOINT_CRON: ' ', WORKER_TIMEZONE: '' })).toEqual({ schedules: DEFAULT_SCHEDULES, timezone: 'Asia/Jakarta' });
   });
 
