@@ -129,14 +129,16 @@ export async function computeDetection(service: RecruitmentService, periodId: st
 async function periodEntries(service: RecruitmentService, origin: string, size: number, cache: DetectionCache | undefined): Promise<DetectionEntry[]> {
   const kept = cache?.periods.get(origin);
   const read = kept !== undefined && kept.size <= size ? kept : { entries: [] as DetectionEntry[], size: 0 };
+  // The size moves with each entry read, so a read that fails halfway leaves the cache whole.
   for await (const e of service.store.entries(origin, read.size, size)) {
-    if (isFlagStream(e.stream)) continue;
-    const { at, actor, payload } = JSON.parse(e.body) as EntryBody;
-    // The detectors match on blind indexes; ciphertexts would only weigh on the heap.
-    const { personal: _sealed, ...rest } = payload;
-    read.entries.push({ seq: e.seq, stream: e.stream, version: e.version, type: e.type, at, actor: { id: actor.id, role: actor.role }, payload: rest });
+    if (!isFlagStream(e.stream)) {
+      const { at, actor, payload } = JSON.parse(e.body) as EntryBody;
+      // The detectors match on blind indexes; ciphertexts would only weigh on the heap.
+      const { personal: _sealed, ...rest } = payload;
+      read.entries.push({ seq: e.seq, stream: e.stream, version: e.version, type: e.type, at, actor: { id: actor.id, role: actor.role }, payload: rest });
+    }
+    read.size = e.seq + 1;
   }
-  read.size = size;
   if (cache && (kept === undefined || kept === read)) cache.periods.set(origin, read);
   return read.entries;
 }
@@ -154,8 +156,8 @@ async function directoryAt(service: RecruitmentService, at: number | undefined, 
   for await (const e of service.store.entries(origin, read.size, size)) {
     const { event, recorded } = parseEntry<DirectoryEvent>(e);
     evolveDirectory(read.state, event, recorded);
+    read.size = e.seq + 1;
   }
-  read.size = size;
   if (cache && (kept === undefined || kept === read)) cache.directory = read;
   return { state: read.state, size, root: toBase64(await service.store.root(origin, size)) };
 }
