@@ -19,7 +19,8 @@
 --
 -- What the application may do, and why (see README.md):
 --   entries, merkle_tiles,       SELECT, INSERT    append-only: no UPDATE, DELETE or TRUNCATE
---   checkpoints, idempotency_keys
+--   checkpoints, idempotency_keys,
+--   ledger_cosignatures                            (witness cosignatures of checkpoints)
 --   ledgers                      SELECT, INSERT, UPDATE (size, head, vkey)
 --   ledgers' identity sequence   USAGE             to create a ledger row
 --   kysely_migration(_lock)      SELECT            to check that the schema is current
@@ -117,7 +118,7 @@ BEGIN
   -- Ownership: the owner of a table can ALTER, DROP or disable its triggers, so only the
   -- migrator owns the tables (their identity sequences move with them). The table list is
   -- explicit: nothing else in the schema is touched.
-  FOREACH t IN ARRAY ARRAY['ledgers', 'entries', 'merkle_tiles', 'idempotency_keys', 'checkpoints',
+  FOREACH t IN ARRAY ARRAY['ledgers', 'entries', 'merkle_tiles', 'idempotency_keys', 'checkpoints', 'ledger_cosignatures',
                            'kysely_migration', 'kysely_migration_lock', 'subject_keys', 'api_tokens',
                            'rm_positions', 'rm_applications', 'rm_timeline', 'rm_officer_activity',
                            'rm_formations', 'rm_rankings', 'rm_skd_cut'] LOOP
@@ -133,8 +134,9 @@ BEGIN
 
   -- The append-only tables: the writer INSERTs rows and reads them back for proofs,
   -- reads and verification. UPDATE, DELETE and TRUNCATE are deliberately absent; the
-  -- triggers of the migration refuse them as well, even to the owner.
-  FOREACH t IN ARRAY ARRAY['entries', 'merkle_tiles', 'checkpoints', 'idempotency_keys'] LOOP
+  -- triggers of the migration refuse them as well, even to the owner. A witness cosignature
+  -- is inserted once it verified (its identity column needs no sequence grant) and never changes.
+  FOREACH t IN ARRAY ARRAY['entries', 'merkle_tiles', 'checkpoints', 'idempotency_keys', 'ledger_cosignatures'] LOOP
     IF to_regclass(format('%I.%I', s, t)) IS NOT NULL THEN
       EXECUTE format('GRANT SELECT, INSERT ON TABLE %I.%I TO %I', s, t, app);
     END IF;

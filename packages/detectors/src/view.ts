@@ -37,8 +37,8 @@ export interface LedgerView {
   readonly rulesId: string | null;
 }
 
-/** Flag events are the detectors' output, never their input. */
-const IGNORED = new Set(['FlagRaised', 'FlagDisposed']);
+/** Flag events are the detectors' output, never their input; completeness commitments are the system's bookkeeping. */
+const IGNORED = new Set(['FlagRaised', 'FlagDisposed', 'StreamHeadsCommitted']);
 
 interface Cached {
   readonly view: { events: ViewEntry[]; apps: Map<string, AppInfo>; kind: LedgerView['kind']; rulesId: string | null };

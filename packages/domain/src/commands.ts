@@ -165,6 +165,13 @@ export const PeriodCommands = {
     reason,
     reference: P.FlagDisposed.shape.reference.meta({ description: 'E.g. the number of the inspection report or the referral letter.' }),
   }),
+  /** Computed by the service from the ledger itself (commitCompleteness in @casn/api), never typed in. */
+  CommitStreamHeads: z.object({
+    asOf: P.StreamHeadsCommitted.shape.asOf.meta({ description: 'The commitment covers every entry with seq < asOf.' }),
+    groups: P.StreamHeadsCommitted.shape.groups.meta({ description: 'Number of group records (the period-wide group and one per formation).' }),
+    streams: P.StreamHeadsCommitted.shape.streams.meta({ description: 'Number of streams with an entry below asOf.' }),
+    root: P.StreamHeadsCommitted.shape.root.meta({ description: 'RFC 6962 root over the group records, 64 hex.' }),
+  }),
 } as const;
 
 /** The schema of each directory command's fields (the HTTP request body). */

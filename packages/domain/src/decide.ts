@@ -69,6 +69,7 @@ export const PERIOD_COMMAND_ROLES: Readonly<Record<PeriodCommandType, readonly R
   ErasePersonalData: ['admin'],
   RaiseFlags: ['inspector', 'admin'],
   DisposeFlag: ['inspector'],
+  CommitStreamHeads: ['inspector', 'admin'],
 };
 
 /** Roles that act for one agency (and only on that agency's periods). */
@@ -171,6 +172,8 @@ export function decide(state: PeriodState, command: PeriodCommand, ctx: DecideCo
       return d.raiseFlags(command);
     case 'DisposeFlag':
       return d.disposeFlag(command);
+    case 'CommitStreamHeads':
+      return d.commitStreamHeads(command);
     default: {
       const never: never = command;
       return never;
@@ -596,5 +599,26 @@ class Decider {
   disposeFlag(c: Cmd<'DisposeFlag'>): Decision {
     const flag = this.state.flags.get(c.flagId) ?? notFound('flag-not-found', 'flagId', `no flag ${c.flagId}`);
     return this.append(streams.flag(flag.payload.flagId), event('FlagDisposed', { flagId: flag.payload.flagId, status: c.status, reason: c.reason, reference: c.reference }));
+  }
+
+  /**
+   * A completeness commitment of the entries [0, asOf). The service computes its content from
+   * the ledger; decide checks only what the state knows: the size, the order of commitments,
+   * and that something other than commitments was recorded since the last one (so commitments
+   * never beget commitments).
+   */
+  commitStreamHeads(c: Cmd<'CommitStreamHeads'>): Decision {
+    if (c.asOf > this.state.size) {
+      fail('completeness-size', `the ledger has ${this.state.size} entries: a commitment cannot cover ${c.asOf}`, { field: 'asOf', details: { size: this.state.size } });
+    }
+    const commitments = this.state.completeness;
+    const last = commitments.at(-1);
+    if (last !== undefined && c.asOf <= last.asOf) {
+      fail('completeness-order', `the last commitment already covers ${last.asOf} entries`, { field: 'asOf', details: { asOf: last.asOf, seq: last.seq } });
+    }
+    const from = last?.asOf ?? 0;
+    const own = commitments.filter((k) => k.seq >= from && k.seq < c.asOf).length;
+    if (c.asOf - from === own) fail('completeness-unchanged', 'nothing but commitments was recorded since the last commitment', { field: 'asOf' });
+    return this.append(streams.completeness, event('StreamHeadsCommitted', { asOf: c.asOf, groups: c.groups, streams: c.streams, root: c.root }));
   }
 }

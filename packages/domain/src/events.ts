@@ -238,6 +238,22 @@ export const PeriodEvents = {
     reason: Text,
     reference: Reference.optional(),
   }),
+  /**
+   * A completeness commitment on stream `completeness`: the RFC 6962 root over one record
+   * per group of streams (the period-wide group, then each formation's) of the entries
+   * [0, asOf), each record the root of its streams' heads. See "Completeness per formation"
+   * in docs/ledger-format.md; `completeness.ts` of @casn/ledger-core computes and checks it.
+   */
+  StreamHeadsCommitted: z.object({
+    /** Covers every entry with seq < asOf. */
+    asOf: z.number().int().min(1),
+    /** Number of groups (leaves of the tree whose root is `root`). */
+    groups: z.number().int().min(1),
+    /** Number of streams with an entry below asOf. */
+    streams: z.number().int().min(1),
+    /** RFC 6962 root over the group records, 64 hex. */
+    root: z.string().regex(/^[0-9a-f]{64}$/),
+  }),
 } as const;
 
 /** The payload schema of each event type of the directory ledger (agencies and actors). */
@@ -287,5 +303,7 @@ export const streams = {
   person: (nikIndex: string) => `person-${nikIndex}`,
   agency: (code: string) => `agency-${code}`,
   flag: (flagId: string) => `flag-${flagId}`,
+  /** Completeness commitments (StreamHeadsCommitted). */
+  completeness: 'completeness',
   actor: (id: string) => `actor-${id}`,
 } as const;

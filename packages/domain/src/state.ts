@@ -198,6 +198,15 @@ export interface FlagState {
   status: FlagStatus;
 }
 
+/** A completeness commitment: its seq, the entries it covers ([0, asOf)) and its root over the group records. */
+export interface CompletenessCommitment {
+  readonly seq: number;
+  readonly asOf: number;
+  readonly groups: number;
+  readonly streams: number;
+  readonly root: string;
+}
+
 /** Everything a period ledger has recorded, indexed for decisions and reads. */
 export interface PeriodState {
   period: PeriodInfo | null;
@@ -213,6 +222,8 @@ export interface PeriodState {
   readonly persons: Map<string, string>;
   /** Red flags by flagId, in the order raised. */
   readonly flags: Map<string, FlagState>;
+  /** Completeness commitments (StreamHeadsCommitted) in the order recorded: where each is and what it covers. */
+  readonly completeness: CompletenessCommitment[];
   /** Last version of each stream (absent = the stream does not exist). */
   readonly versions: Map<string, number>;
   /** Last seq + 1. */
@@ -231,6 +242,7 @@ export function initialPeriodState(): PeriodState {
     applications: new Map(),
     persons: new Map(),
     flags: new Map(),
+    completeness: [],
     versions: new Map(),
     size: 0,
   };
@@ -513,6 +525,11 @@ export function evolve(state: PeriodState, event: PeriodEvent, recorded: Recorde
       if (!flag) return;
       flag.dispositions.push({ ...stamp, status: p.status, reason: p.reason, reference: p.reference ?? null });
       flag.status = p.status;
+      return;
+    }
+    case 'StreamHeadsCommitted': {
+      const p = event.payload;
+      state.completeness.push({ seq: recorded.seq, asOf: p.asOf, groups: p.groups, streams: p.streams, root: p.root });
       return;
     }
     default: {

@@ -96,6 +96,8 @@ function streamOf(event: PeriodEvent, state: PeriodState): string {
     case 'FlagRaised':
     case 'FlagDisposed':
       return streams.flag(event.payload.flagId);
+    case 'StreamHeadsCommitted':
+      return streams.completeness;
     case 'PersonalDataErased': {
       for (const a of state.applications.values()) if (a.personal?.subject === event.payload.subject) return streams.application(a.id);
       throw new Error(`given: no application with subject ${event.payload.subject}`);

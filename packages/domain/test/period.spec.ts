@@ -100,10 +100,10 @@ describe('roles and the opened period', () => {
     given(cpnsPeriod()).when({ type: 'AmendFormation', formationId: 'F-1', changes: { quota: 2 }, reason: 'r', reference: 'ref' }, ctx(OFFICER)).thenThrows('role');
   });
 
-  it('gives oversight roles no recruitment write: inspectors only raise and dispose red flags', () => {
+  it('gives oversight roles no recruitment write: inspectors only raise and dispose red flags and commit completeness', () => {
     for (const [type, roles] of Object.entries(PERIOD_COMMAND_ROLES)) {
       expect(roles, type).not.toContain('ombudsman');
-      if (type !== 'RaiseFlags' && type !== 'DisposeFlag') expect(roles, type).not.toContain('inspector');
+      if (type !== 'RaiseFlags' && type !== 'DisposeFlag' && type !== 'CommitStreamHeads') expect(roles, type).not.toContain('inspector');
     }
     expect(PERIOD_COMMAND_ROLES.DisposeFlag).toEqual(['inspector']);
   });

@@ -6,6 +6,7 @@ import * as m0 from './migrations/2026-11-22T0000-ledger.ts';
 import * as m1 from './migrations/2026-11-22T0100-personal-data.ts';
 import * as m2 from './migrations/2026-11-22T0200-access.ts';
 import * as m3 from './migrations/2026-11-22T0300-projections.ts';
+import * as m4 from './migrations/2026-11-22T0400-witness.ts';
 
 // Listed here (not read from a directory) so they ship with the code, whatever runs it.
 const migrations: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-22T0100-personal-data': m1,
   '2026-11-22T0200-access': m2,
   '2026-11-22T0300-projections': m3,
+  '2026-11-22T0400-witness': m4,
 };
 
 /** Brings the schema up to date; returns each migration's result, throws on the first failure. */

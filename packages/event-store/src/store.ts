@@ -4,7 +4,11 @@
  */
 import {
   EMPTY_ROOT,
+  MAX_NOTE_SIGNATURES,
   chainHeadExtension,
+  checkCosignature,
+  formatCosignature,
+  noteText,
   consistencyProofRanges,
   hashRange,
   inclusionProofRanges,
@@ -14,6 +18,7 @@ import {
   type LeafRange,
   type NodeRef,
   type Verdict,
+  type WitnessEntry,
 } from '@casn/ledger-core';
 import { Worker } from 'node:worker_threads';
 import type { Database } from './db.ts';
@@ -44,6 +49,44 @@ export interface StoredCheckpoint {
   readonly note: string;
 }
 
+/** A witness cosignature (C2SP tlog-cosignature v1) of a stored checkpoint, as stored. */
+export interface StoredCosignature {
+  readonly origin: string;
+  /** Size of the checkpoint it cosigns. */
+  readonly size: number;
+  /** The witness's key name. */
+  readonly witness: string;
+  /** The witness's key id (type 0x04), 8 lowercase hex digits. */
+  readonly keyId: string;
+  /** When the witness cosigned, by its own clock (Unix seconds). */
+  readonly timestamp: number;
+  /** The signature line `— name base64(…)`, without its newline. */
+  readonly line: string;
+  /** When the ledger stored it. */
+  readonly receivedAt: Date;
+}
+
+/** How far a configured witness is behind a ledger's latest checkpoint. */
+export interface WitnessStatus {
+  readonly name: string;
+  readonly keyId: string;
+  /** Its cosignature verifier key (`name+hexid+base64(0x04‖pub)`). */
+  readonly vkey: string;
+  /** The URL the worker asks it at, if any. */
+  readonly url: string | undefined;
+  /** Size of the ledger's latest checkpoint (0 when none was signed). */
+  readonly checkpointSize: number;
+  /** Largest checkpoint size it cosigned, if any. */
+  readonly cosignedSize: number | undefined;
+  /** Its timestamp on that cosignature (Unix seconds). */
+  readonly cosignedAt: number | undefined;
+  readonly receivedAt: Date | undefined;
+  /** checkpointSize − cosignedSize (or checkpointSize when it cosigned nothing). */
+  readonly lagEntries: number;
+  /** Seconds since the oldest checkpoint it has not cosigned (after its latest) was signed; 0 when it cosigned the latest. */
+  readonly lagSeconds: number;
+}
+
 /** An RFC 6962 inclusion proof, hashes in base64. */
 export interface InclusionProof {
   readonly origin: string;
@@ -72,6 +115,8 @@ export interface EventStoreOptions {
   readonly clock?: () => Date;
   /** How often subscriptions look for entries appended by other processes. */
   readonly pollMs?: number;
+  /** The witnesses of this deployment: only cosignatures by their keys are stored; exports list them in witnesses.vkey. */
+  readonly witnesses?: readonly WitnessEntry[];
 }
 
 interface Ledger {
@@ -303,7 +348,7 @@ export class EventStore {
     const ledger = await this.#ledger(origin);
     const n = await this.#checkSize(ledger, size);
     const existing = await this.#storedCheckpoint(ledger, n);
-    if (existing) return { ...existing, created: false };
+    if (existing) return { ...(await this.#cosigned(ledger, existing)), created: false };
     const signer = await this.#signer(ledger);
     const root = await this.root(origin, n);
     const extensions: string[] = [];
@@ -318,17 +363,17 @@ export class EventStore {
     );
     // Another process may have signed the same size first; theirs is the stored one.
     const stored = await this.#storedCheckpoint(ledger, n);
-    return { ...stored!, created: stored!.note === note };
+    return { ...(await this.#cosigned(ledger, stored!)), created: stored!.note === note };
   }
 
-  /** The most recent stored checkpoint of a ledger, if any. */
+  /** The most recent stored checkpoint of a ledger (with its witnesses' cosignature lines), if any. */
   async latestCheckpoint(origin: string): Promise<StoredCheckpoint | undefined> {
     const ledger = await this.#ledger(origin);
     const [row] = await this.database.query<{ size: number; root: Uint8Array; note: string }>(
       'SELECT size, root, note FROM checkpoints WHERE ledger_id = $1 ORDER BY size DESC LIMIT 1',
       [ledger.id],
     );
-    return row && { origin, size: Number(row.size), root: row.root, note: row.note };
+    return row && this.#cosigned(ledger, { origin, size: Number(row.size), root: row.root, note: row.note });
   }
 
   async #storedCheckpoint(ledger: Ledger, size: number): Promise<StoredCheckpoint | undefined> {
@@ -337,6 +382,116 @@ export class EventStore {
       [ledger.id, size],
     );
     return row && { origin: ledger.origin, size, root: row.root, note: row.note };
+  }
+
+  /**
+   * The stored checkpoint with its witnesses' cosignature lines appended after the log signature,
+   * in the order they were received (at most MAX_NOTE_SIGNATURES − 1 of them). Every cosignature
+   * was verified against the checkpoint text before it was stored.
+   */
+  async #cosigned(ledger: Ledger, cp: StoredCheckpoint): Promise<StoredCheckpoint> {
+    const rows = await this.database.query<{ line: string }>(
+      'SELECT line FROM ledger_cosignatures WHERE ledger_id = $1 AND size = $2 ORDER BY id LIMIT $3',
+      [ledger.id, cp.size, MAX_NOTE_SIGNATURES - 1],
+    );
+    if (rows.length === 0) return cp;
+    return { ...cp, note: cp.note + rows.map((r) => `${r.line}\n`).join('') };
+  }
+
+  /** The witnesses this store was configured with. */
+  get witnesses(): readonly WitnessEntry[] {
+    return this.options.witnesses ?? [];
+  }
+
+  /**
+   * Stores a witness's cosignature line of the checkpoint of `size` entries, after checking that it
+   * verifies under one of `opts.witnesses` (default: the store's) for exactly that checkpoint's
+   * text. `stored` is false when a cosignature by that witness key of that checkpoint was already
+   * stored (the first one is kept). Throws StoreError NOT_FOUND (field 'size') when no checkpoint
+   * of that size was signed, INVALID_ARGUMENT (field 'cosignature', details.reason 'malformed',
+   * 'unknown_witness' or 'invalid_signature') when the line is refused.
+   */
+  async addCosignature(
+    origin: string,
+    size: number,
+    line: string,
+    opts: { witnesses?: readonly WitnessEntry[] } = {},
+  ): Promise<{ stored: boolean; cosignature: StoredCosignature }> {
+    const ledger = await this.#ledger(origin);
+    if (!Number.isSafeInteger(size) || size < 0) throw new StoreError('INVALID_ARGUMENT', 'size must be a non-negative integer', { field: 'size' });
+    const cp = await this.#storedCheckpoint(ledger, size);
+    if (!cp) throw new StoreError('NOT_FOUND', `no checkpoint of size ${size} has been signed for ${origin}`, { field: 'size', size });
+    const check = checkCosignature(line, noteText(cp.note)!, (opts.witnesses ?? this.witnesses).map((w) => w.verifier));
+    if (!check.ok) {
+      throw new StoreError('INVALID_ARGUMENT', `cosignature refused: ${check.message}`, { field: 'cosignature', reason: check.error });
+    }
+    const c = check.cosignature;
+    const keyId = c.keyId.toString(16).padStart(8, '0');
+    const inserted = await this.database.query<{ id: number }>(
+      `INSERT INTO ledger_cosignatures (ledger_id, size, witness, key_id, cosigned_at, line) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (ledger_id, size, witness, key_id) DO NOTHING RETURNING id`,
+      [ledger.id, size, c.name, keyId, c.timestamp, formatCosignature(c).slice(0, -1)],
+    );
+    const [row] = await this.database.query<CosignatureRow>(
+      `SELECT size, witness, key_id, cosigned_at, line, received_at FROM ledger_cosignatures
+        WHERE ledger_id = $1 AND size = $2 AND witness = $3 AND key_id = $4`,
+      [ledger.id, size, c.name, keyId],
+    );
+    return { stored: inserted.length > 0, cosignature: toCosignature(origin, row!) };
+  }
+
+  /** The stored cosignatures of a ledger's checkpoints (of one size, or all), oldest first. */
+  async cosignatures(origin: string, size?: number): Promise<StoredCosignature[]> {
+    const ledger = await this.#ledger(origin);
+    const rows = await this.database.query<CosignatureRow>(
+      `SELECT size, witness, key_id, cosigned_at, line, received_at FROM ledger_cosignatures
+        WHERE ledger_id = $1 AND ($2::bigint IS NULL OR size = $2) ORDER BY id`,
+      [ledger.id, size ?? null],
+    );
+    return rows.map((r) => toCosignature(origin, r));
+  }
+
+  /** For each of `witnesses` (default: the store's), the largest checkpoint of the ledger it cosigned and how far behind the latest it is. */
+  async witnessStatus(origin: string, witnesses: readonly WitnessEntry[] = this.witnesses): Promise<WitnessStatus[]> {
+    const ledger = await this.#ledger(origin);
+    const [latest] = await this.database.query<{ size: number }>(
+      'SELECT size FROM checkpoints WHERE ledger_id = $1 ORDER BY size DESC LIMIT 1',
+      [ledger.id],
+    );
+    const checkpointSize = latest === undefined ? 0 : Number(latest.size);
+    const out: WitnessStatus[] = [];
+    for (const { verifier, url } of witnesses) {
+      const keyId = verifier.keyId.toString(16).padStart(8, '0');
+      const [best] = await this.database.query<CosignatureRow>(
+        `SELECT size, witness, key_id, cosigned_at, line, received_at FROM ledger_cosignatures
+          WHERE ledger_id = $1 AND witness = $2 AND key_id = $3 ORDER BY size DESC LIMIT 1`,
+        [ledger.id, verifier.name, keyId],
+      );
+      const cosigned = best && toCosignature(origin, best);
+      const cosignedSize = cosigned?.size;
+      let lagSeconds = 0;
+      if (checkpointSize > (cosignedSize ?? 0) || (cosignedSize === undefined && latest !== undefined)) {
+        const [oldest] = await this.database.query<{ age: number }>(
+          `SELECT EXTRACT(EPOCH FROM (now() - created_at))::float8 AS age FROM checkpoints
+            WHERE ledger_id = $1 AND size > $2 ORDER BY size LIMIT 1`,
+          [ledger.id, cosignedSize ?? -1],
+        );
+        lagSeconds = Math.max(0, Number(oldest?.age ?? 0));
+      }
+      out.push({
+        name: verifier.name,
+        keyId,
+        vkey: verifier.vkey,
+        url,
+        checkpointSize,
+        cosignedSize,
+        cosignedAt: cosigned?.timestamp,
+        receivedAt: cosigned?.receivedAt,
+        lagEntries: Math.max(0, checkpointSize - (cosignedSize ?? 0)),
+        lagSeconds,
+      });
+    }
+    return out;
   }
 
   /** The verifier key of a ledger's log key (signed-note form). */
@@ -448,6 +603,27 @@ export class EventStore {
     };
     return ledger;
   }
+}
+
+interface CosignatureRow {
+  size: number | string;
+  witness: string;
+  key_id: string;
+  cosigned_at: number | string;
+  line: string;
+  received_at: Date | string;
+}
+
+function toCosignature(origin: string, r: CosignatureRow): StoredCosignature {
+  return {
+    origin,
+    size: Number(r.size),
+    witness: r.witness,
+    keyId: r.key_id,
+    timestamp: Number(r.cosigned_at),
+    line: r.line,
+    receivedAt: new Date(r.received_at),
+  };
 }
 
 function toEntry(row: StoredEntry): StoredEntry {

@@ -8,6 +8,8 @@
  */
 import { chainHeadOf, openCheckpoint } from './checkpoint.ts';
 import type { Checkpoint, CheckpointVerdict } from './checkpoint.ts';
+import { checkCosignatureQuorum, parseCosignatureVerifierKey } from './cosignature.ts';
+import type { CosignatureVerifier } from './cosignature.ts';
 import { GENESIS_PREV, badEntryField } from './entry.ts';
 import type { Entry } from './entry.ts';
 import { EMPTY_ROOT, bytesEqual, leafHash, toBase64, toHex } from './hash.ts';
@@ -18,7 +20,15 @@ import type { NoteVerifier } from './note.ts';
 
 /** Outcome of verifying a ledger or bundle. */
 export type Verdict =
-  | { readonly ok: true; readonly origin: string; readonly size: number; readonly root: Uint8Array; readonly checkpoint: Checkpoint }
+  | {
+      readonly ok: true;
+      readonly origin: string;
+      readonly size: number;
+      readonly root: Uint8Array;
+      readonly checkpoint: Checkpoint;
+      /** Names of the witnesses whose cosignatures verified; present when witness keys were given. */
+      readonly cosigners?: readonly string[];
+    }
   | { readonly ok: false; readonly seq?: number; readonly reason: string; readonly expected?: string; readonly actual?: string };
 
 /** The failure half of a Verdict. */
@@ -38,6 +48,13 @@ export interface VerifyOptions {
    * chain and the signed root still bind every byte. Bundles from elsewhere are checked.
    */
   readonly storedCanonical?: boolean;
+  /**
+   * Witness cosignature verifier keys (`name+hexid+base64(0x04‖pub)`, or parsed): cosignatures on
+   * the checkpoint by these keys must verify, and `quorum` of them (distinct keys) are required.
+   */
+  readonly witnesses?: readonly (string | CosignatureVerifier)[];
+  /** Least number of valid cosignatures by distinct `witnesses` keys the checkpoint must carry (default 0). */
+  readonly quorum?: number;
 }
 
 /** The three files of an export bundle, as text. */
@@ -68,6 +85,7 @@ export class BundleVerifier {
   #trustedSize = -1;
   #trustedRoot: Uint8Array = EMPTY_ROOT;
   #trustedHead: Uint8Array | undefined;
+  #cosigners: readonly string[] | undefined;
 
   /** A chain break at line `seq`, not yet attributed (see #blame). */
   #pending: { seq: number; expected: string; actual: string } | undefined;
@@ -219,7 +237,7 @@ export class BundleVerifier {
     if (!bytesEqual(root, cp.root)) {
       return this.#fail(undefined, 'root differs from the checkpoint root', toBase64(cp.root), toBase64(root));
     }
-    this.#result = { ok: true, origin: cp.origin, size: n, root, checkpoint: cp };
+    this.#result = { ok: true, origin: cp.origin, size: n, root, checkpoint: cp, ...(this.#cosigners !== undefined && { cosigners: this.#cosigners }) };
     return this.#result;
   }
 
@@ -252,6 +270,8 @@ export class BundleVerifier {
     if (cp.size === 0 && this.#chainHead !== undefined) {
       return failed(undefined, 'checkpoint of an empty ledger carries a chain head');
     }
+    const quorum = this.#checkQuorum(note, log, opts);
+    if (quorum !== undefined) return quorum;
     this.#checkpoint = cp;
     this.#origin = cp.origin;
     this.#ledgerMember = `,"ledger":${JSON.stringify(cp.origin)},"payload":{`;
@@ -283,6 +303,25 @@ export class BundleVerifier {
     }
     this.#trustedSize = tcp.size;
     this.#trustedRoot = tcp.root;
+    return undefined;
+  }
+
+  // Check 4a: the witnesses' cosignatures on the checkpoint, when witness keys or a quorum are given.
+  #checkQuorum(note: string, log: NoteVerifier, opts: VerifyOptions): FailedVerdict | undefined {
+    const quorum = opts.quorum ?? 0;
+    const keys = opts.witnesses ?? [];
+    if (keys.length === 0 && quorum === 0) return undefined;
+    const witnesses: CosignatureVerifier[] = [];
+    for (const [i, key] of keys.entries()) {
+      try {
+        witnesses.push(typeof key === 'string' ? parseCosignatureVerifierKey(withoutNewline(key).trim()) : key);
+      } catch (e) {
+        return failed(undefined, `witness key ${i + 1} is not a cosignature verifier key: ${messageOf(e)}`);
+      }
+    }
+    const verdict = checkCosignatureQuorum(note, witnesses, quorum, { logKey: log });
+    if (!verdict.ok) return failed(undefined, `witness quorum not met: ${verdict.reason}`, verdict.expected, verdict.actual);
+    this.#cosigners = verdict.cosigners.map((c) => c.witness.name);
     return undefined;
   }
 
@@ -366,7 +405,10 @@ export function verifyBundle(files: BundleFiles, opts: VerifyOptions = {}): Verd
 
 /** One line describing a verdict, e.g. 'invalid: seq 17: prev does not chain (expected ab12…, actual 9f00…)'. */
 export function describeVerdict(v: Verdict): string {
-  if (v.ok) return `valid: origin ${v.origin}, ${v.size} entries, root ${toBase64(v.root)}`;
+  if (v.ok) {
+    const cosigned = v.cosigners !== undefined && v.cosigners.length > 0 ? `, cosigned by ${v.cosigners.join(', ')}` : '';
+    return `valid: origin ${v.origin}, ${v.size} entries, root ${toBase64(v.root)}${cosigned}`;
+  }
   let out = 'invalid: ';
   if (v.seq !== undefined) out += `seq ${v.seq}: `;
   out += oneLine(v.reason);

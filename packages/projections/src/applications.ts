@@ -226,6 +226,7 @@ function affected(entries: readonly ParsedEntry[]): { ids: Set<string>; formatio
         break;
       case 'FlagRaised':
       case 'FlagDisposed':
+      case 'StreamHeadsCommitted':
         break;
       case 'ApplicationSubmitted':
       case 'DocumentsVerified':
@@ -449,6 +450,7 @@ function reduce(rows: Map<string, AppRow>, dirty: Set<AppRow>, entry: ParsedEntr
     case 'PersonRegistered':
     case 'FlagRaised':
     case 'FlagDisposed':
+    case 'StreamHeadsCommitted':
       return;
   }
 }

@@ -87,6 +87,7 @@ function describe(e: PeriodEvent): { applicationId: string; summary: Summary } |
     case 'PersonalDataErased':
     case 'FlagRaised':
     case 'FlagDisposed':
+    case 'StreamHeadsCommitted':
       return undefined;
   }
 }

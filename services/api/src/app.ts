@@ -4,6 +4,7 @@
  * the caller's business (see the CLI's `serve`).
  */
 import { isDomainError } from '@casn/domain';
+import type { WitnessEntry } from '@casn/ledger-core';
 import { VaultError } from '@casn/personal-data';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
@@ -13,6 +14,7 @@ import { BatchError } from './recruitment/service.ts';
 import { applicationRoutes } from './routes/applications.ts';
 import { commandRoutes } from './routes/commands.ts';
 import { flagRoutes } from './routes/flags.ts';
+import { healthRoutes } from './routes/health.ts';
 import type { RouteDeps } from './routes/context.ts';
 import { importRoutes } from './routes/imports.ts';
 import { completenessRoutes } from './routes/completeness.ts';
@@ -27,6 +29,8 @@ export interface AppDeps extends RouteDeps {
   readonly tokens: TokenStore;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** Witness keys whose cosignatures the ledger accepts (default: the store's, e.g. from LEDGER_WITNESSES). */
+  readonly witnesses?: readonly WitnessEntry[];
 }
 
 // Field names of the domain are command fields, which are body fields in HTTP terms,
@@ -75,7 +79,7 @@ registerProblemMapper((err) => {
 /** Builds the API app over a recruitment service. */
 export function createApp(deps: AppDeps): Express {
   return createHttpApp({
-    routes: [...periodRoutes(deps), ...applicationRoutes(deps), ...commandRoutes(deps), ...importRoutes(deps), ...ledgerRoutes(deps), ...witnessRoutes(deps), ...receiptRoutes(deps), ...completenessRoutes(deps), ...flagRoutes(deps), ...tokenRoutes(deps, deps.tokens)],
+    routes: [...periodRoutes(deps), ...applicationRoutes(deps), ...commandRoutes(deps), ...importRoutes(deps), ...ledgerRoutes(deps), ...witnessRoutes(deps), ...receiptRoutes(deps), ...completenessRoutes(deps), ...flagRoutes(deps), ...healthRoutes(deps), ...tokenRoutes(deps, deps.tokens)],
     authenticate: (token) => deps.tokens.authenticate(token),
     logger: deps.logger,
     metrics: deps.metrics,

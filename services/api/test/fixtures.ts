@@ -55,6 +55,8 @@ export interface WriteResult {
   at: string;
   replayed: boolean;
   entries: WriteEntry[];
+  /** One offline receipt (C2SP tlog-proof text) per entry. */
+  receipts: string[];
 }
 
 export interface ImportResult {

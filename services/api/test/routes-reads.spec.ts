@@ -4,6 +4,7 @@
  * pagination, discrepancies, and the ledger contract (checkpoint, entries, inclusion and
  * consistency proofs), each proof checked with @casn/ledger-core.
  */
+import type { PeriodCommand } from '@casn/domain';
 import { canonicalize, leafHash, openCheckpoint, toHex, verifyConsistency, verifyInclusion } from '@casn/ledger-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -25,7 +26,7 @@ import {
   type Period,
   type TimelineItem,
 } from './fixtures.ts';
-import { startApp, type TestApp } from './support.ts';
+import { key, startApp, type TestApp } from './support.ts';
 
 let t: TestApp;
 let api: Api;
@@ -219,7 +220,9 @@ describe('ledger', () => {
   let checkpoint: Checkpoint;
 
   it('answers 404 before a checkpoint is signed, then the latest signed checkpoint', async () => {
-    const fresh = await api.write('admin', '/v1/periods', periodBody('baca-kosong'));
+    // Opened through the service, which signs nothing: a write through the API signs a checkpoint for its receipts.
+    const command = { type: 'OpenPeriod', ...periodBody('baca-kosong') } as PeriodCommand;
+    const fresh = await t.service.executePeriod('baca-kosong', command, { id: 'admin', role: 'admin', agency: null }, { idempotencyKey: key(), fingerprint: new Uint8Array(32) });
     expect(fresh.entries).toHaveLength(1);
     expectProblem(await api.get('inspector', '/v1/ledgers/baca-kosong/checkpoint'), 404);
 

@@ -2,9 +2,11 @@
  * Configuration from the environment, parsed with zod so that a typo fails at start-up
  * with the name of the variable rather than later with a confusing error.
  */
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DatabaseConfig, KeyStoreConfig } from '@casn/event-store';
+import { WitnessListError, parseWitnessList, type WitnessEntry } from '@casn/ledger-core';
 import { z } from 'zod';
 
 /** Everything the commands need to know about where the ledger lives. */
@@ -21,6 +23,11 @@ export interface CliConfig {
   readonly directoryOrigin: string;
   /** LOG_LEVEL for the services (default info). */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * LEDGER_WITNESSES: the witnesses read from that file (`<cosignature vkey> [url]`, one a line).
+   * Only their cosignatures are stored; the worker asks those with a URL. Absent when unset.
+   */
+  readonly witnesses?: readonly WitnessEntry[];
 }
 
 /** A setting in the environment that cannot be used; the message names the variable. */
@@ -45,12 +52,30 @@ const Env = z.object({
   LEDGER_ORIGIN_BASE: unsetIfEmpty(z.string().regex(ORIGIN_BASE, 'must look like a host name with an optional path')),
   LEDGER_DIRECTORY_ORIGIN: unsetIfEmpty(z.string().regex(ORIGIN_BASE, 'must look like a host name with an optional path')),
   LOG_LEVEL: unsetIfEmpty(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+  LEDGER_WITNESSES: unsetIfEmpty(z.string()),
 });
+
+/** The witness list in the file named by LEDGER_WITNESSES; throws ConfigError naming the variable and the line. */
+function readWitnesses(path: string): readonly WitnessEntry[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`invalid configuration: LEDGER_WITNESSES cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}): ${path}`);
+  }
+  try {
+    return parseWitnessList(text);
+  } catch (err) {
+    if (err instanceof WitnessListError) throw new ConfigError(`invalid configuration: LEDGER_WITNESSES ${path}: ${err.message}`);
+    throw err;
+  }
+}
 
 /**
  * Parses the configuration from `env`: PostgreSQL at DATABASE_URL, else the embedded PGlite
  * database in LEDGER_DATA_DIR; keys in LEDGER_KEYS_DIR; new keys generated only where
- * LEDGER_GENERATE_KEYS allows (default: only for the embedded database). Throws ConfigError.
+ * LEDGER_GENERATE_KEYS allows (default: only for the embedded database); the witnesses listed in
+ * the file LEDGER_WITNESSES names, if set. Throws ConfigError.
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): CliConfig {
   const parsed = Env.safeParse(env);
@@ -75,5 +100,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     originBase,
     directoryOrigin: e.LEDGER_DIRECTORY_ORIGIN ?? `${originBase}/directory`,
     logLevel: e.LOG_LEVEL ?? 'info',
+    ...(e.LEDGER_WITNESSES !== undefined && { witnesses: readWitnesses(resolve(e.LEDGER_WITNESSES)) }),
   };
 }

@@ -35,7 +35,9 @@ export async function openStore(config: CliConfig, opts: { schema: 'required' | 
     await database.close().catch(() => undefined);
     throw err instanceof CliError ? err : new CliError(`cannot reach the database: ${messageOf(err)}`);
   }
-  return new EventStore(database, { keys: new KeyStore(config.keys) });
+  // With the witnesses of LEDGER_WITNESSES: the routes accept their cosignatures, the worker
+  // asks them, exports list them in witnesses.vkey.
+  return new EventStore(database, { keys: new KeyStore(config.keys), ...(config.witnesses !== undefined && { witnesses: config.witnesses }) });
 }
 
 /** Runs `fn` on the opened store and closes it whatever happens. */

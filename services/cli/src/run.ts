@@ -15,16 +15,22 @@ import { keygen } from './commands/keygen.ts';
 import { migrate } from './commands/migrate.ts';
 import { prove } from './commands/prove.ts';
 import { verify } from './commands/verify.ts';
+import { formationViewCommand, verifyCommitments, verifyFormation } from './commands/verify-formation.ts';
+import { verifyReceiptCommand } from './commands/verify-receipt.ts';
 import { serve } from './commands/serve.ts';
 import { admin, token } from './commands/token.ts';
 import { detectCommand } from './commands/detect.ts';
 import { detectReportCommand } from './commands/detect-report.ts';
 import { scenarioCommand } from './commands/scenario.ts';
+import { witness, witnessServe } from './commands/witness.ts';
 
 export type { Io, Output } from './command.ts';
 
 /** Every command, in the order the usage lists them. */
-export const COMMANDS: readonly Command[] = [serve, admin, token, detectCommand, scenarioCommand, detectReportCommand, demo, migrate, importCommand, checkpoint, exportCommand, verify, prove, keygen];
+export const COMMANDS: readonly Command[] = [serve, admin, token, detectCommand, scenarioCommand, detectReportCommand, demo, migrate, importCommand, checkpoint, exportCommand, verify, verifyReceiptCommand, verifyFormation, verifyCommitments, formationViewCommand, prove, keygen, witness];
+
+/** Commands with a second word, by the command they belong to (`pnpm ledger witness serve …`). */
+const SUBCOMMANDS: Readonly<Record<string, readonly Command[]>> = { witness: [witnessServe] };
 
 const PROGRAM = 'pnpm ledger';
 
@@ -44,12 +50,15 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     io.stdout.write(command ? commandUsage(command) : mainUsage());
     return 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const main = COMMANDS.find((c) => c.name === name);
+  if (!main) {
     writeLine(io.stderr, `ledger: unknown command ${JSON.stringify(name)}`);
     io.stderr.write(mainUsage());
     return 2;
   }
+  const sub = SUBCOMMANDS[main.name]?.find((c) => c.name === `${main.name} ${rest[0]}`);
+  const command = sub ?? main;
+  if (sub) rest.shift();
 
   let args: Args;
   try {
@@ -58,7 +67,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       io.stdout.write(commandUsage(command));
       return 0;
     }
-    // No option is declared `multiple`, so no value is an array.
+    // Only options declared `multiple` (see parseOptions) hold arrays; their commands read them as such.
     args = { options: parsed.values as Args['options'], positionals: parsed.positionals };
     checkArgs(command, args);
   } catch (err) {
@@ -78,7 +87,11 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
 
 function parseOptions(command: Command): NonNullable<ParseArgsConfig['options']> {
   const options: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' } };
-  for (const [name, spec] of Object.entries(command.options)) options[name] = { type: spec.type };
+  for (const [name, spec] of Object.entries(command.options)) {
+    // A repeatable option (e.g. verify --witness-key) declares `multiple: true` beside its OptionSpec.
+    const multiple = 'multiple' in spec && spec.multiple === true;
+    options[name] = multiple ? { type: spec.type, multiple: true } : { type: spec.type };
+  }
   return options;
 }
 
@@ -127,7 +140,7 @@ function mainUsage(): string {
     `Run \`${PROGRAM} <command> --help\` for the options of a command.`,
     'Environment: DATABASE_URL (PostgreSQL; default: embedded PGlite in LEDGER_DATA_DIR), LEDGER_DATA_DIR (default:',
     '<repo>/.data), LEDGER_KEYS_DIR (default: LEDGER_DATA_DIR/keys), LEDGER_GENERATE_KEYS (true/false; default: true',
-    'only for the embedded database).',
+    'only for the embedded database), LEDGER_WITNESSES (file of witness cosignature keys and URLs, one a line).',
     '',
   ].join('\n');
 }

@@ -19,7 +19,7 @@ describe(`demo on ${testEngine}`, () => {
   it('migrates, records a sample recruitment, exports and verifies it, and says what to try next', async () => {
     first = await cli(['demo'], e.env);
     expect(first.code).toBe(0);
-    expect(first.stderr).toBe('applied migration 2026-11-22T0000-ledger\napplied migration 2026-11-22T0100-personal-data\napplied migration 2026-11-22T0200-access\napplied migration 2026-11-22T0300-projections\n');
+    expect(first.stderr).toBe('applied migration 2026-11-22T0000-ledger\napplied migration 2026-11-22T0100-personal-data\napplied migration 2026-11-22T0200-access\napplied migration 2026-11-22T0300-projections\napplied migration 2026-11-22T0400-witness\n');
     const size = Number(/^entries +(\d+) \(\1 recorded now\)$/m.exec(first.stdout)?.[1]);
     expect(size).toBeGreaterThan(700);
     expect(first.stdout).toContain(`ledger    ${L}\n`);

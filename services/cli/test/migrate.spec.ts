@@ -29,7 +29,7 @@ describe(`migrate on ${testEngine}`, () => {
 
   it('applies the migrations and names each, then reports the schema up to date', async () => {
     const first = await cli(['migrate'], e.env);
-    expect(first).toEqual({ code: 0, stdout: 'applied migration 2026-11-22T0000-ledger\napplied migration 2026-11-22T0100-personal-data\napplied migration 2026-11-22T0200-access\napplied migration 2026-11-22T0300-projections\n', stderr: '' });
+    expect(first).toEqual({ code: 0, stdout: 'applied migration 2026-11-22T0000-ledger\napplied migration 2026-11-22T0100-personal-data\napplied migration 2026-11-22T0200-access\napplied migration 2026-11-22T0300-projections\napplied migration 2026-11-22T0400-witness\n', stderr: '' });
     const second = await cli(['migrate'], e.env);
     expect(second).toEqual({ code: 0, stdout: 'schema is up to date\n', stderr: '' });
     expect(await e.withStore((s) => s.listLedgers())).toEqual([]);

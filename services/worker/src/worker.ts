@@ -1,10 +1,11 @@
 import type { EventStore } from '@casn/event-store';
-import { describeVerdict } from '@casn/ledger-core';
+import { describeVerdict, type WitnessEntry } from '@casn/ledger-core';
 import type { ProjectionRunner } from '@casn/projections';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { DEFAULT_SCHEDULES, DEFAULT_TIMEZONE, type WorkerSchedules } from './schedules.ts';
+import { WitnessRequester, type WitnessOutcome } from './witnesses.ts';
 
 /**
  * Runs red-flag detection on one ledger at `size` entries and resolves to the number of
@@ -14,6 +15,15 @@ import { DEFAULT_SCHEDULES, DEFAULT_TIMEZONE, type WorkerSchedules } from './sch
  */
 export interface DetectionRunner {
   run(ledger: { readonly origin: string; readonly size: number }): Promise<number | { readonly raised: number; readonly size: number }>;
+}
+
+/**
+ * Appends a period's completeness commitment when the ledger grew since its last one (see
+ * `completenessJob` in @casn/api); run right before each checkpoint, so the checkpoint
+ * covers it.
+ */
+export interface CompletenessRunner {
+  run(ledger: { readonly origin: string }): Promise<unknown>;
 }
 
 /** What the worker runs against and how often. */
@@ -26,6 +36,12 @@ export interface WorkerOptions {
   timezone?: string;
   /** Red-flag detection; without it the detect job is not scheduled. */
   detection?: DetectionRunner;
+  /** Completeness commitments, appended before checkpoints; without it none are. */
+  completeness?: CompletenessRunner;
+  /** Witnesses to ask for cosignatures after checkpoints (those with a URL) and report the lag of (default: the store's). */
+  witnesses?: readonly WitnessEntry[];
+  /** Timeout of one request to a witness, in milliseconds (default 10 000). */
+  witnessTimeoutMs?: number;
 }
 
 /** The outcome of verifying one ledger. */
@@ -71,8 +87,10 @@ export class Worker {
   readonly #timezone: string;
   readonly #inflight = new Map<JobName, Promise<unknown>>();
   readonly #detection: DetectionRunner | undefined;
+  readonly #completeness: CompletenessRunner | undefined;
   /** Per ledger: the size the last detection covered, and since when (ms) growth beyond it waits for one. */
   readonly #detected = new Map<string, { size: number; pendingSince: number | undefined }>();
+  readonly #witnesses: WitnessRequester | undefined;
   #tasks: ScheduledTask[] = [];
   readonly #metrics: {
     verificationOk: Gauge<'ledger'>;
@@ -93,6 +111,12 @@ export class Worker {
     this.#schedules = { ...DEFAULT_SCHEDULES, ...opts.schedules };
     this.#timezone = opts.timezone ?? DEFAULT_TIMEZONE;
     this.#detection = opts.detection;
+    this.#completeness = opts.completeness;
+    const witnesses = opts.witnesses ?? opts.store.witnesses;
+    this.#witnesses =
+      witnesses.length === 0
+        ? undefined
+        : new WitnessRequester({ store: opts.store, witnesses, logger: opts.logger.child({ component: 'witnesses' }), registry: opts.registry, ...(opts.witnessTimeoutMs !== undefined && { timeoutMs: opts.witnessTimeoutMs }) });
     for (const job of JOBS) {
       if (!cron.validate(this.#schedules[job])) throw new Error(`schedules.${job}: ${JSON.stringify(this.#schedules[job])} is not a valid cron expression`);
     }
@@ -136,14 +160,22 @@ export class Worker {
     this.#tasks = [];
     for (const task of tasks) await task.destroy();
     await Promise.allSettled([...this.#inflight.values()]);
+    await this.#witnesses?.idle();
     if (tasks.length > 0) this.#log.info('worker stopped');
   }
 
-  /** Signs a checkpoint of each ledger that grew since its latest checkpoint; returns the origins signed. */
+  /** Signs a checkpoint of each ledger that grew since its latest checkpoint, after appending its completeness commitment when given a runner; returns the origins signed. */
   checkpointAll(): Promise<string[]> {
     return this.#exclusive('checkpoint', async () => {
       const signed: string[] = [];
       for (const origin of await this.#store.listLedgers()) {
+        try {
+          await this.#completeness?.run({ origin });
+        } catch (err) {
+          // The checkpoint is signed all the same; the commitment waits for the next run.
+          this.#metrics.failures.inc({ job: 'checkpoint' });
+          this.#log.error({ ledger: origin, err }, `completeness commitment failed: ${message(err)}`);
+        }
         try {
           const size = await this.#store.size(origin);
           this.#metrics.size.set({ ledger: origin }, size);
@@ -163,8 +195,15 @@ export class Worker {
           this.#log.error({ ledger: origin, err }, `checkpoint failed: ${message(err)}`);
         }
       }
+      // In the background: a slow or unreachable witness never holds up checkpoints.
+      this.#witnesses?.request();
       return signed;
     });
+  }
+
+  /** Asks the witnesses now for cosignatures of every ledger's latest checkpoint and waits for the answers (checkpointAll starts this without waiting). */
+  witnessAll(): Promise<WitnessOutcome[]> {
+    return this.#witnesses?.requestAll() ?? Promise.resolve([]);
   }
 
   /** Catches the read models up through the runner and records each ledger's size and lag; returns entries applied. */

@@ -20,6 +20,7 @@ import {
   evolveDirectory,
   initialDirectoryState,
   isDomainError,
+  streams,
   type Actor,
   type DirectoryEvent,
   type DirectoryState,
@@ -27,9 +28,10 @@ import {
   type FlagStatus,
   type PeriodState,
 } from '@casn/domain';
-import { canonicalize, sha256, toBase64, toHex, utf8 } from '@casn/ledger-core';
+import { sha256, toBase64, toHex, utf8 } from '@casn/ledger-core';
 import { parseEntry } from './ledger-model.ts';
 import type { RecruitmentService } from './service.ts';
+import { ensureSystemActor } from './system-actors.ts';
 
 export { explainFlag, type Flag };
 
@@ -86,7 +88,6 @@ export class DetectionCache {
 /** The directory actor that records detections run by the system (worker, CLI). */
 export const DETECTOR_ACTOR: Actor = { id: 'detector', role: 'inspector', agency: null };
 
-const SYSTEM: Actor = { id: 'system', role: 'admin', agency: null };
 const FLAG_STREAM = 'flag-';
 
 /** True for a stream of a period ledger that holds a flag (FlagRaised, FlagDisposed). */
@@ -221,14 +222,8 @@ export async function runDetection(
 }
 
 /** The detector actor of the directory, registered (by the system, as an inspector without agency) when missing. */
-export async function ensureDetectorActor(service: RecruitmentService): Promise<Actor> {
-  const state = await service.directoryState();
-  if (!state.actors.has(DETECTOR_ACTOR.id)) {
-    const command = { type: 'RegisterActor', actorId: DETECTOR_ACTOR.id, role: DETECTOR_ACTOR.role, agency: null, indexes: {} } as const;
-    const idempotencyKey = `register-actor-${DETECTOR_ACTOR.id}`;
-    await service.executeDirectory(command, SYSTEM, { idempotencyKey, fingerprint: sha256(utf8(canonicalize(command))) });
-  }
-  return service.actor(DETECTOR_ACTOR.id);
+export function ensureDetectorActor(service: RecruitmentService): Promise<Actor> {
+  return ensureSystemActor(service, DETECTOR_ACTOR);
 }
 
 /**
@@ -251,15 +246,21 @@ export function detectionJob(service: RecruitmentService, opts: { readonly confi
         period = service.periods().find((p) => p.origin === origin);
       }
       if (!period) return { raised: 0, size };
+      // Flags and completeness commitments are no input to the detectors: growth made only
+      // of them (since the last run, or since this one) needs no run.
+      const oversightUntil = async (from: number): Promise<number> => {
+        let covered = from;
+        for await (const e of service.store.entries(origin, from)) {
+          if (!isFlagStream(e.stream) && e.stream !== streams.completeness) break;
+          covered = e.seq + 1;
+        }
+        return covered;
+      };
+      const last = cache.periods.get(origin)?.size;
+      if (last !== undefined && last <= size && (await oversightUntil(last)) >= size) return { raised: 0, size: await oversightUntil(size) };
       actor ??= await ensureDetectorActor(service);
       const run = await runDetection(service, period.periodId, { atSize: size, config: opts.config, actor, cache });
-      // Entries after the checkpoint that are only flags need no new run.
-      let covered = size;
-      for await (const e of service.store.entries(origin, size)) {
-        if (!isFlagStream(e.stream)) break;
-        covered = e.seq + 1;
-      }
-      return { raised: run.raised, size: covered };
+      return { raised: run.raised, size: await oversightUntil(size) };
     },
   };
 }

@@ -20,8 +20,8 @@ import {
   type PeriodEvent,
   type PeriodState,
 } from '@casn/domain';
-import { StoreError, isStoreError, type AppendRequest, type AppendResult, type EventStore } from '@casn/event-store';
-import { bytesEqual } from '@casn/ledger-core';
+import { StoreError, isStoreError, type AppendRequest, type AppendResult, type EventStore, type StoredCheckpoint } from '@casn/event-store';
+import { bytesEqual, formatReceipt, fromBase64, toBase64 } from '@casn/ledger-core';
 import { LedgerModel, parseEntry } from './ledger-model.ts';
 
 /** Where a write landed: one line per stream appended to. */
@@ -31,6 +31,12 @@ export interface WriteResult {
   /** True when the idempotency key had been used for this same request: nothing new was stored. */
   readonly replayed: boolean;
   readonly entries: { readonly seq: number; readonly id: string; readonly stream: string; readonly version: number; readonly leaf: string }[];
+}
+
+/** A write result with an offline receipt for each entry it recorded (docs/ledger-format.md, "Receipts"). */
+export interface ReceiptedWriteResult extends WriteResult {
+  /** One C2SP tlog-proof receipt per element of `entries`, in the same order, all against one signed checkpoint. */
+  readonly receipts: string[];
 }
 
 /** What makes a write request safe to retry. */
@@ -59,6 +65,16 @@ export interface RecruitmentServiceOptions {
 }
 
 const RETRIES = 3;
+/** How long a ledger whose log key is missing is not asked to sign again. */
+const KEY_MISSING_RETRY_MS = 10_000;
+/**
+ * Signings of one ledger's checkpoints for receipts that may run at once. Why one: a second
+ * made http-score-64 no faster (each signing is a chain of queries on the same busy pool) and
+ * stores twice the checkpoints.
+ */
+const SIGNINGS_IN_FLIGHT = 1;
+/** Entries of one receipt batch at most this far apart are read in one query. */
+const BODY_RUN_GAP = 256;
 /** How old a ledger's state may be before a write reads what other processes appended. */
 const STALE_MS = 1000;
 
@@ -79,6 +95,8 @@ export class RecruitmentService {
   readonly directory: LedgerModel<DirectoryState, DirectoryEvent>;
   readonly #periods = new Map<string, { info: PeriodInfo; model: LedgerModel<PeriodState, PeriodEvent> }>();
   readonly #clock: () => Date;
+  /** Issues receipts and signs the checkpoints they are proved against (created on first use). */
+  #receiptIssuer: ReceiptIssuer | undefined;
 
   constructor(private readonly options: RecruitmentServiceOptions) {
     this.store = options.store;
@@ -157,6 +175,36 @@ export class RecruitmentService {
     return this.#recorded(model.origin, request);
   }
 
+  /**
+   * `result` with an offline receipt for each of its entries, against one signed checkpoint
+   * covering them all. A fresh write's checkpoint is signed now, one signing shared by every
+   * write waiting at that moment (group commit); a replay's is the latest stored one covering
+   * its entries. When this process has no log key for the ledger (StoreError KEY_MISSING) the
+   * receipts are empty: the entries are recorded all the same, and the receipt route gives
+   * them once a key is configured.
+   */
+  async withReceipts(result: WriteResult): Promise<ReceiptedWriteResult> {
+    if (result.entries.length === 0) return { ...result, receipts: [] };
+    try {
+      const { receipts } = await this.#receipts.issue(result.ledger, result.entries.map((e) => e.seq), !result.replayed);
+      return { ...result, receipts };
+    } catch (err) {
+      // Failing a write that is already recorded would only make the client retry it.
+      if (isStoreError(err) && err.code === 'KEY_MISSING') return { ...result, receipts: [] };
+      throw err;
+    }
+  }
+
+  /**
+   * The offline receipt of entry `seq` of ledger `origin`, against the latest stored checkpoint
+   * covering it, or one signed now (shared with concurrent callers) when none does. Throws
+   * StoreError NOT_FOUND when the ledger or the entry does not exist.
+   */
+  async receipt(origin: string, seq: number): Promise<{ receipt: string; checkpoint: StoredCheckpoint }> {
+    const { receipts, checkpoint } = await this.#receipts.issue(origin, [seq], false);
+    return { receipt: receipts[0]!, checkpoint };
+  }
+
   /** The service's time (the domain's `now`). */
   now(): Date {
     return this.#clock();
@@ -206,6 +254,10 @@ export class RecruitmentService {
       const command = typeof given === 'function' ? await given() : given;
       return (state) => decideDirectory(state, command, this.#context(actor)).appends;
     });
+  }
+
+  get #receipts(): ReceiptIssuer {
+    return (this.#receiptIssuer ??= new ReceiptIssuer(this.store));
   }
 
   #context(actor: Actor) {
@@ -304,4 +356,128 @@ function toWriteResult(ledger: string, results: readonly AppendResult[]): WriteR
       r.ids.map((id, i) => ({ seq: r.firstSeq + i, id, stream: r.stream, version: r.firstVersion + i, leaf: r.leaves[i]! })),
     ),
   };
+}
+
+/** Receipts of one signing: the checkpoint and the bodies of the entries its callers asked for. */
+interface Signed {
+  readonly checkpoint: StoredCheckpoint;
+  readonly bodies: ReadonlyMap<number, string>;
+}
+
+/** Callers waiting for the next signing of a ledger: the entries they want receipts of. */
+interface Batch {
+  readonly seqs: number[];
+  readonly done: Promise<Signed>;
+  readonly resolve: (signed: Signed) => void;
+  readonly reject: (err: unknown) => void;
+}
+
+/** The signings of one ledger: how many run, the batch waiting to start, and a missing key. */
+interface LedgerReceipts {
+  active: number;
+  next?: Batch | undefined;
+  keyMissing?: { until: number; error: Error } | undefined;
+}
+
+/**
+ * Receipts, with the checkpoints they are proved against signed group-commit style: per
+ * ledger at most one signing runs; callers arriving meanwhile join the next one, which signs
+ * a checkpoint covering all their entries and reads all their bodies in one query. A burst of
+ * concurrent writes thus costs one signature, one stored checkpoint and one read, not one per
+ * write; the inclusion proofs at that size then come from the store's cached tiles.
+ */
+class ReceiptIssuer {
+  readonly #ledgers = new Map<string, LedgerReceipts>();
+
+  constructor(private readonly store: EventStore) {}
+
+  /**
+   * Receipts of entries `seqs` of `origin` (committed, else NOT_FOUND), all against one
+   * checkpoint. `fresh`: just appended, so no stored checkpoint is looked for; otherwise the
+   * latest stored one is used when it covers them all.
+   */
+  async issue(origin: string, seqs: readonly number[], fresh: boolean): Promise<{ receipts: string[]; checkpoint: StoredCheckpoint }> {
+    const end = Math.max(...seqs) + 1;
+    let signed: Signed | undefined;
+    if (!fresh) {
+      const latest = await this.store.latestCheckpoint(origin);
+      if (latest && latest.size >= end) signed = { checkpoint: latest, bodies: await this.#bodies(origin, seqs) };
+    }
+    signed ??= await this.#join(origin, seqs);
+    const { checkpoint, bodies } = signed;
+    const root = toBase64(checkpoint.root);
+    const receipts: string[] = [];
+    for (const seq of seqs) {
+      const entry = bodies.get(seq);
+      if (entry === undefined) throw new StoreError('NOT_FOUND', `no entry ${seq} in ${origin}`, { ledger: origin, field: 'seq' });
+      // After the signing, every proof at its size is answered from the store's cached tiles.
+      const proof = await this.store.inclusionProof(origin, seq, checkpoint.size);
+      // A guard, not a verification: the receipt's checker recomputes all of it.
+      if (proof.root !== root) throw new Error(`the tree of ${origin} at size ${checkpoint.size} does not match its signed checkpoint`);
+      receipts.push(formatReceipt({ entry, index: seq, proof: proof.hashes.map((h) => fromBase64(h)!), checkpoint: checkpoint.note }));
+    }
+    return { receipts, checkpoint };
+  }
+
+  #join(origin: string, seqs: readonly number[]): Promise<Signed> {
+    let state = this.#ledgers.get(origin);
+    if (!state) this.#ledgers.set(origin, (state = { active: 0 }));
+    // Join the signing that has not started yet; one already running may have read its size before our entries committed.
+    if (state.next) {
+      state.next.seqs.push(...seqs);
+      return state.next.done;
+    }
+    // A process without the ledger's key stays without it for a while: do not ask the database again for every write.
+    if (state.keyMissing && Date.now() < state.keyMissing.until) return Promise.reject(state.keyMissing.error);
+    let settle!: { resolve: (s: Signed) => void; reject: (e: unknown) => void };
+    const done = new Promise<Signed>((resolve, reject) => (settle = { resolve, reject }));
+    state.next = { seqs: [...seqs], done, ...settle };
+    // Started on a microtask, so that callers of the same tick join this signing.
+    const s = state;
+    queueMicrotask(() => this.#start(origin, s));
+    return done;
+  }
+
+  /** Starts the waiting signing of a ledger when fewer than SIGNINGS_IN_FLIGHT run. */
+  #start(origin: string, s: LedgerReceipts): void {
+    const batch = s.next;
+    if (!batch || s.active >= SIGNINGS_IN_FLIGHT) return;
+    s.next = undefined;
+    s.active++;
+    void this.#sign(origin, s, batch.seqs)
+      .then(batch.resolve, batch.reject)
+      .finally(() => {
+        s.active--;
+        this.#start(origin, s);
+      });
+  }
+
+  async #sign(origin: string, s: LedgerReceipts, seqs: readonly number[]): Promise<Signed> {
+    try {
+      // A size the caller knows is committed spares the store a query for the current one.
+      const [checkpoint, bodies] = await Promise.all([this.store.checkpoint(origin, Math.max(...seqs) + 1), this.#bodies(origin, seqs)]);
+      s.keyMissing = undefined;
+      return { checkpoint, bodies };
+    } catch (err) {
+      if (isStoreError(err) && err.code === 'KEY_MISSING') s.keyMissing = { until: Date.now() + KEY_MISSING_RETRY_MS, error: err };
+      if (isStoreError(err) && err.code === 'INVALID_ARGUMENT' && err.details.field === 'size') {
+        throw new StoreError('NOT_FOUND', `no such entry in ${origin}`, { ledger: origin, field: 'seq' });
+      }
+      throw err;
+    }
+  }
+
+  /** Bodies of the given entries, one query per run of nearby seqs. */
+  async #bodies(origin: string, seqs: readonly number[]): Promise<Map<number, string>> {
+    const sorted = [...new Set(seqs)].sort((a, b) => a - b);
+    const runs: [number, number][] = [];
+    for (const seq of sorted) {
+      const last = runs[runs.length - 1];
+      if (last && seq - last[1] <= BODY_RUN_GAP) last[1] = seq;
+      else runs.push([seq, seq]);
+    }
+    const pages = await Promise.all(runs.map(([from, to]) => this.store.readLedger(origin, from, to - from + 1)));
+    const wanted = new Set(sorted);
+    return new Map(pages.flat().filter((e) => wanted.has(e.seq)).map((e) => [e.seq, e.body]));
+  }
 }

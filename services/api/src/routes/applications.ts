@@ -84,7 +84,7 @@ export function applicationRoutes(deps: RouteDeps): AnyRoute[] {
             indexes: { ...indexes, nik: indexes.nik! },
           };
         };
-        return withFields(APPLICANT_FIELDS, () => deps.service.executePeriod(ctx.params.period, command, actor, request));
+        return deps.service.withReceipts(await withFields(APPLICANT_FIELDS, () => deps.service.executePeriod(ctx.params.period, command, actor, request)));
       },
     }),
     defineRoute({

@@ -26,13 +26,20 @@ export const OVERSIGHT: readonly Role[] = ['inspector', 'ombudsman'];
 /** Everyone who may read a period (officers only their agency's). */
 export const READERS: readonly Role[] = [...RECORDERS, ...OVERSIGHT, 'admin'];
 
-/** The response to every write: where each recorded entry landed. */
+/** The response to every write: where each recorded entry landed, and an offline receipt of each. */
 export const WriteResponse = z
   .object({
     ledger: z.string().meta({ description: 'Origin of the ledger written to.' }),
     at: z.string(),
     replayed: z.boolean().meta({ description: 'True when this Idempotency-Key was already used for this request: nothing new was recorded.' }),
     entries: z.array(z.object({ seq: z.number().int(), id: z.string(), stream: z.string(), version: z.number().int(), leaf: z.string() })),
+    receipts: z.array(z.string()).meta({
+      description:
+        'One offline receipt per element of `entries`, in the same order: the entry, its RFC 6962 inclusion proof and a signed checkpoint, ' +
+        'as C2SP tlog-proof text (docs/ledger-format.md, "Receipts"). Verify with `pnpm ledger verify-receipt FILE --log-key FILE`. ' +
+        'Empty only when the server holds no log key to sign a checkpoint with: the entries are recorded all the same, and ' +
+        '`GET /v1/ledgers/{period}/entries/{seq}/receipt` gives their receipts once it does.',
+    }),
   })
   .meta({ id: 'WriteResult' });
 
@@ -101,5 +108,5 @@ export async function recordPeriodCommand(
 ) {
   const actor = await actorOf(deps, ctx.principal);
   const request = writeRequest(operation, ctx.principal, ctx.idempotencyKey, { periodId, command });
-  return withFields(fields, () => deps.service.executePeriod(periodId, command, actor, request));
+  return deps.service.withReceipts(await withFields(fields, () => deps.service.executePeriod(periodId, command, actor, request)));
 }

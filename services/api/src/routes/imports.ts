@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { defineRoute, type AnyRoute } from '../http/index.ts';
 import { ImportError, parseCatScores, parseRegistrations, type CatResult } from '../recruitment/import.ts';
 import { sealPerson } from '../recruitment/personal.ts';
-import { BatchError, type WriteResult } from '../recruitment/service.ts';
+import { BatchError, type ReceiptedWriteResult } from '../recruitment/service.ts';
 import { checkApplicant } from './applications.ts';
 import { PeriodParams, WriteResponse, actorOf, writeRequest, type RouteDeps } from './context.ts';
 
@@ -44,9 +44,10 @@ async function replayOf(
   const actor = await actorOf(deps, ctx.principal);
   const write = await deps.service.replayed(ctx.params.period, actor, writeRequest(operation, ctx.principal, ctx.idempotencyKey, { periodId: ctx.params.period, csv: ctx.body }));
   if (!write) return undefined;
+  const receipted = await deps.service.withReceipts(write);
   // One application stream per recorded row (a registration also writes its person guard).
   const rows = new Set(write.entries.filter((e) => e.stream.startsWith('application-')).map((e) => e.stream)).size;
-  return { rows, recorded: rows, write, reconciliation: [] };
+  return { rows, recorded: rows, write: receipted, reconciliation: [] };
 }
 
 /** Runs a batch of per-row commands, turning refusals into line-numbered row errors. */
@@ -57,12 +58,13 @@ async function recordRows(
   ctx: { principal: Parameters<typeof actorOf>[1]; idempotencyKey: string | undefined },
   operation: string,
   csv: string,
-): Promise<WriteResult | null> {
+): Promise<ReceiptedWriteResult | null> {
   if (rows.length === 0) return null;
   const actor = await actorOf(deps, ctx.principal);
   const request = writeRequest(operation, ctx.principal, ctx.idempotencyKey, { periodId, csv });
   try {
-    return await deps.service.executePeriodBatch(periodId, async () => Promise.all(rows.map((r) => r.command())), actor, request);
+    const write = await deps.service.executePeriodBatch(periodId, async () => Promise.all(rows.map((r) => r.command())), actor, request);
+    return await deps.service.withReceipts(write);
   } catch (err) {
     if (!(err instanceof BatchError)) throw err;
     throw new ImportError(

@@ -22,7 +22,7 @@ async function recordDirectoryCommand(
   command: DirectoryCommand | (() => Promise<DirectoryCommand>),
 ) {
   const actor = await actorOf(deps, ctx.principal);
-  return deps.service.executeDirectory(command, actor, writeRequest(operation, ctx.principal, ctx.idempotencyKey, input));
+  return deps.service.withReceipts(await deps.service.executeDirectory(command, actor, writeRequest(operation, ctx.principal, ctx.idempotencyKey, input)));
 }
 
 const ActorParams = z.object({ actor: z.string().min(1).max(64) });

@@ -1,7 +1,9 @@
 /** `ledger verify`: checks an export bundle without any database or trust in its producer. */
 import { readFile } from 'node:fs/promises';
-import { describeVerdict, type VerifyOptions } from '@casn/ledger-core';
-import { CliError, stringOption, writeLine, type Command } from '../command.ts';
+import { join } from 'node:path';
+import { BUNDLE_FILES } from '@casn/event-store';
+import { WitnessListError, describeVerdict, parseWitnessList, type CosignatureVerifier, type VerifyOptions } from '@casn/ledger-core';
+import { CliError, integerOption, stringOption, writeLine, type Args, type Command, type OptionSpec, type Output } from '../command.ts';
 import { createProgress } from '../progress.ts';
 import { verifyBundleDir } from '../verify-dir.ts';
 
@@ -9,7 +11,7 @@ import { verifyBundleDir } from '../verify-dir.ts';
 export const verify: Command = {
   name: 'verify',
   summary: 'verify an export bundle (needs no database)',
-  usage: 'DIR [--trusted OLD_CHECKPOINT_FILE] [--log-key VKEY_FILE]',
+  usage: 'DIR [--trusted OLD_CHECKPOINT_FILE] [--log-key VKEY_FILE] [--witness-key FILE]... [--quorum N]',
   description:
     'Checks every entry of the bundle in DIR (canonical form, seq, hash chain, stream versions), the Merkle ' +
     'root against the signed checkpoint, and the signature under log.vkey. Prints "valid: ..." and exits 0, or ' +
@@ -18,6 +20,13 @@ export const verify: Command = {
   options: {
     trusted: { type: 'string', arg: 'FILE', help: 'an older signed checkpoint: the bundle must extend it unchanged' },
     'log-key': { type: 'string', arg: 'FILE', help: "the log's verifier key you trust; the bundle's log.vkey must equal it" },
+    'witness-key': {
+      type: 'string',
+      arg: 'FILE',
+      help: 'witness cosignature verifier keys you trust, one a line (repeatable)',
+      multiple: true,
+    } as OptionSpec & { multiple: true },
+    quorum: { type: 'string', arg: 'N', help: 'least number of valid cosignatures by distinct witness keys (default: 1 with --witness-key, else 0)' },
   },
   positionals: ['DIR'],
   async run(args, { io }) {
@@ -27,6 +36,11 @@ export const verify: Command = {
     if (trusted !== undefined) opts.trusted = await readArgumentFile('--trusted', trusted);
     const logKey = stringOption(args, 'log-key');
     if (logKey !== undefined) opts.logKey = (await readArgumentFile('--log-key', logKey)).trim();
+    const witnesses = await witnessKeys(args, dir, io.stderr);
+    if (witnesses !== undefined) {
+      opts.witnesses = witnesses.keys;
+      opts.quorum = integerOption(args, 'quorum') ?? (witnesses.pinned ? 1 : 0);
+    }
     const progress = createProgress(io.stderr, `verifying ${dir}`);
     let lastShown = 0;
     const verdict = await verifyBundleDir(dir, opts, (done) => {
@@ -39,6 +53,38 @@ export const verify: Command = {
     return verdict.ok ? 0 : 1;
   },
 };
+
+/**
+ * The witness keys to check cosignatures with: those of the --witness-key files (pinned), else,
+ * when --quorum asks for cosignatures, the bundle's witnesses.vkey (not pinned). Undefined when
+ * neither is asked for; CliError names the option at fault.
+ */
+async function witnessKeys(args: Args, dir: string, stderr: Output): Promise<{ keys: CosignatureVerifier[]; pinned: boolean } | undefined> {
+  const value: unknown = args.options['witness-key'];
+  const files = (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((v): v is string => typeof v === 'string');
+  const quorum = integerOption(args, 'quorum');
+  const keys: CosignatureVerifier[] = [];
+  const read = (flag: string, path: string, text: string): void => {
+    try {
+      keys.push(...parseWitnessList(text).map((w) => w.verifier));
+    } catch (err) {
+      if (err instanceof WitnessListError) throw new CliError(`${flag}: ${path}: ${err.message}`);
+      throw err;
+    }
+  };
+  if (files.length > 0) {
+    for (const file of files) read('--witness-key', file, await readArgumentFile('--witness-key', file));
+    if (keys.length === 0) throw new CliError('--witness-key: the files hold no witness key');
+    return { keys, pinned: true };
+  }
+  if (quorum === undefined || quorum === 0) return undefined;
+  const path = join(dir, BUNDLE_FILES.witnesses);
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  if (text === undefined) throw new CliError(`--quorum: give --witness-key FILE: the bundle has no ${BUNDLE_FILES.witnesses} to take witness keys from`);
+  read('--quorum', path, text);
+  writeLine(stderr, `note: witness keys taken from the bundle's ${BUNDLE_FILES.witnesses}; pin the keys you trust with --witness-key`);
+  return { keys, pinned: false };
+}
 
 async function readArgumentFile(flag: string, path: string): Promise<string> {
   try {
