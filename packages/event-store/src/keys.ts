@@ -22,7 +22,8 @@ function keyFileStem(origin: string): string {
 
 /** Loads (or, where allowed, creates) the signing keys of ledgers. */
 export class KeyStore {
-  readonly #signers = new Map<string, NoteSigner>();
+  /** Loads in flight or done, so concurrent first signatures of a ledger load (or create) its key once. */
+  readonly #signers = new Map<string, Promise<NoteSigner>>();
   constructor(readonly config: KeyStoreConfig) {}
 
   /** Path of the private key file of a ledger. */
@@ -31,9 +32,18 @@ export class KeyStore {
   }
 
   /** The signer of a ledger; throws KEY_MISSING when there is no key file and generation is off. */
-  async signer(origin: string): Promise<NoteSigner> {
-    const cached = this.#signers.get(origin);
-    if (cached) return cached;
+  signer(origin: string): Promise<NoteSigner> {
+    let signer = this.#signers.get(origin);
+    if (!signer) {
+      signer = this.#load(origin);
+      this.#signers.set(origin, signer);
+      // A failure is not remembered: the key file may be put in place later.
+      signer.catch(() => this.#signers.delete(origin));
+    }
+    return signer;
+  }
+
+  async #load(origin: string): Promise<NoteSigner> {
     const path = this.keyPath(origin);
     let skey: string;
     try {
@@ -43,13 +53,18 @@ export class KeyStore {
       if (!this.config.generate) {
         throw new StoreError('KEY_MISSING', `no log key for ledger ${origin} at ${path}; create one with: pnpm ledger keygen --ledger ${origin}`);
       }
-      skey = await this.create(origin);
+      try {
+        skey = await this.create(origin);
+      } catch (created) {
+        // Another process created it first: theirs is the key.
+        if ((created as NodeJS.ErrnoException).code !== 'EEXIST') throw created;
+        skey = (await readFile(path, 'utf8')).trim();
+      }
     }
     const signer = parseSignerKey(skey);
     if (signer.name !== origin) {
       throw new StoreError('KEY_MISMATCH', `key file ${path} is for ${signer.name}, not ${origin}`);
     }
-    this.#signers.set(origin, signer);
     return signer;
   }
 

@@ -135,6 +135,8 @@ const PAGE = 5000;
 /** Appends, reads, proves and checkpoints the ledgers of one database. */
 export class EventStore {
   readonly #ledgers = new Map<string, Promise<Ledger>>();
+  /** Per ledger id, the verifier key its row was found to hold: a ledger's key never changes once recorded. */
+  readonly #recordedKeys = new Map<number, string>();
   readonly #clock: () => Date;
   readonly #pollMs: number;
 
@@ -357,13 +359,15 @@ export class EventStore {
       extensions.push(chainHeadExtension(last!.leaf));
     }
     const note = signCheckpoint({ origin, size: n, root, extensions }, signer);
-    await this.database.query(
-      'INSERT INTO checkpoints (ledger_id, size, root, note) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+    const inserted = await this.database.query(
+      'INSERT INTO checkpoints (ledger_id, size, root, note) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING size',
       [ledger.id, n, root, note],
     );
-    // Another process may have signed the same size first; theirs is the stored one.
+    // A checkpoint signed just now has no cosignature yet.
+    if (inserted.length > 0) return { origin, size: n, root, note, created: true };
+    // Another process signed the same size first; theirs is the stored one.
     const stored = await this.#storedCheckpoint(ledger, n);
-    return { ...(await this.#cosigned(ledger, stored!)), created: stored!.note === note };
+    return { ...(await this.#cosigned(ledger, stored!)), created: false };
   }
 
   /** The most recent stored checkpoint of a ledger (with its witnesses' cosignature lines), if any. */
@@ -504,11 +508,13 @@ export class EventStore {
   async #signer(ledger: Ledger) {
     if (!this.options.keys) throw new StoreError('KEY_MISSING', 'no key store configured for signing checkpoints');
     const signer = await this.options.keys.signer(ledger.origin);
+    if (this.#recordedKeys.get(ledger.id) === signer.vkey) return signer;
     await this.database.query('UPDATE ledgers SET vkey = $2 WHERE id = $1 AND vkey IS NULL', [ledger.id, signer.vkey]);
     const [row] = await this.database.query<{ vkey: string }>('SELECT vkey FROM ledgers WHERE id = $1', [ledger.id]);
     if (row!.vkey !== signer.vkey) {
       throw new StoreError('KEY_MISMATCH', `the key file of ${ledger.origin} is not the key its checkpoints were signed with`);
     }
+    this.#recordedKeys.set(ledger.id, signer.vkey);
     return signer;
   }
 

@@ -21,11 +21,13 @@ export interface OptionSpec {
   readonly arg?: string;
   readonly help: string;
   readonly required?: boolean;
+  /** Repeatable: every occurrence is kept (read it with listOption). */
+  readonly multiple?: boolean;
 }
 
 /** Parsed command line of one command. */
 export interface Args {
-  readonly options: Readonly<Record<string, string | boolean | undefined>>;
+  readonly options: Readonly<Record<string, string | boolean | readonly string[] | undefined>>;
   readonly positionals: readonly string[];
 }
 
@@ -66,6 +68,13 @@ export class UsageError extends Error {
 export function stringOption(args: Args, name: string): string | undefined {
   const value = args.options[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/** Every value of a repeatable string option, in the order given (none: empty). */
+export function listOption(args: Args, name: string): string[] {
+  const value = args.options[name];
+  if (value === undefined || typeof value === 'boolean') return [];
+  return typeof value === 'string' ? [value] : [...value];
 }
 
 /** The value of a string option the command cannot do without; throws UsageError when absent. */

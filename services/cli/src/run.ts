@@ -67,7 +67,6 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       io.stdout.write(commandUsage(command));
       return 0;
     }
-    // Only options declared `multiple` (see parseOptions) hold arrays; their commands read them as such.
     args = { options: parsed.values as Args['options'], positionals: parsed.positionals };
     checkArgs(command, args);
   } catch (err) {
@@ -88,9 +87,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
 function parseOptions(command: Command): NonNullable<ParseArgsConfig['options']> {
   const options: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' } };
   for (const [name, spec] of Object.entries(command.options)) {
-    // A repeatable option (e.g. verify --witness-key) declares `multiple: true` beside its OptionSpec.
-    const multiple = 'multiple' in spec && spec.multiple === true;
-    options[name] = multiple ? { type: spec.type, multiple: true } : { type: spec.type };
+    options[name] = spec.multiple ? { type: spec.type, multiple: true } : { type: spec.type };
   }
   return options;
 }

@@ -5,7 +5,7 @@
  * formation's view from the database (committing first with --commit).
  */
 import { createReadStream } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { commitCompleteness, formationView } from '@casn/api';
@@ -16,7 +16,7 @@ import { CliError, integerOption, requiredOption, stringOption, writeLine, type 
 import { createProgress } from '../progress.ts';
 import { withSystem } from '../system.ts';
 import { verifyBundleDir } from '../verify-dir.ts';
-import { LEDGER_OPTION } from './options.ts';
+import { LEDGER_OPTION, readArgumentFile } from './options.ts';
 
 /** The verify-formation command. */
 export const verifyFormation: Command = {
@@ -148,10 +148,3 @@ export const formationViewCommand: Command = {
   },
 };
 
-async function readArgumentFile(what: string, path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    throw new CliError(`cannot read the ${what} file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-}

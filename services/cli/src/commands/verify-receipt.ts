@@ -3,22 +3,19 @@
  * proof and a signed checkpoint) with nothing but the log's verifier key; with --url, also that
  * the live ledger still holds the entry (its latest checkpoint and a consistency proof).
  */
-import { readFile } from 'node:fs/promises';
 import {
-  WitnessListError,
   describeReceiptVerdict,
   parseReceipt,
-  parseWitnessList,
   toBase64,
   toHex,
   verifyReceipt,
   verifyReceiptStillThere,
-  type CosignatureVerifier,
   type ReceiptKeys,
   type ReceiptProof,
   type ReceiptVerdict,
 } from '@casn/ledger-core';
-import { CliError, UsageError, integerOption, stringOption, writeLine, type Args, type Command, type OptionSpec, type Output } from '../command.ts';
+import { CliError, UsageError, integerOption, listOption, stringOption, writeLine, type Command, type Output } from '../command.ts';
+import { QUORUM_OPTION, WITNESS_KEY_OPTION, readArgumentBytes, readArgumentFile, readWitnessKeys } from './options.ts';
 
 /** Environment variable holding the API token when --token is not given. */
 export const TOKEN_ENV = 'LEDGER_API_TOKEN';
@@ -39,13 +36,8 @@ export const verifyReceiptCommand: Command = {
     `checkpoint is a prefix of it, so the entry is still there. The token comes from --token or ${TOKEN_ENV}.`,
   options: {
     'log-key': { type: 'string', arg: 'FILE', help: "the log's verifier key you trust (name+id+key, one line)", required: true },
-    'witness-key': {
-      type: 'string',
-      arg: 'FILE',
-      help: 'witness cosignature verifier keys you trust, one a line (repeatable)',
-      multiple: true,
-    } as OptionSpec & { multiple: true },
-    quorum: { type: 'string', arg: 'N', help: 'least number of valid cosignatures by distinct witness keys (default: 1 with --witness-key, else 0)' },
+    'witness-key': WITNESS_KEY_OPTION,
+    quorum: QUORUM_OPTION,
     url: { type: 'string', arg: 'URL', help: 'base URL of the ledger API, e.g. https://audit.example.go.id: also prove the entry is still there' },
     token: { type: 'string', arg: 'TOKEN', help: `bearer token for --url (default: ${TOKEN_ENV})` },
   },
@@ -57,9 +49,9 @@ export const verifyReceiptCommand: Command = {
     if (url === undefined && stringOption(args, 'token') !== undefined) throw new UsageError('--token needs --url');
     if (url !== undefined && (token === undefined || token === '')) throw new UsageError(`--url needs --token or ${TOKEN_ENV}`);
     // Bytes, not text: a receipt that is not UTF-8 is refused rather than silently repaired.
-    const bytes = new Uint8Array(await readArgumentFile('receipt', file));
-    const logKey = (await readArgumentFile('--log-key', stringOption(args, 'log-key')!)).toString('utf8').trim();
-    const witnessKeys = await witnessKeysOf(args);
+    const bytes = new Uint8Array(await readArgumentBytes('receipt', file));
+    const logKey = (await readArgumentFile('--log-key', stringOption(args, 'log-key')!)).trim();
+    const witnessKeys = await readWitnessKeys(listOption(args, 'witness-key'));
     const quorum = integerOption(args, 'quorum');
     if (quorum !== undefined && quorum > 0 && witnessKeys.length === 0) throw new UsageError('--quorum needs --witness-key');
     const keys: ReceiptKeys = { logKey, witnessKeys, ...(quorum !== undefined ? { quorum } : {}) };
@@ -113,23 +105,6 @@ function cosignatures(v: ReceiptProof): string {
   const unchecked = v.unchecked > 0 ? `${v.unchecked} signature line(s) by keys not given, not checked` : '';
   if (by.length === 0) return unchecked || 'none';
   return unchecked ? `${by.join(', ')}; ${unchecked}` : by.join(', ');
-}
-
-/** The witness keys of every --witness-key file (the witness list format: `<vkey> [url]` a line, '#' comments). */
-async function witnessKeysOf(args: Args): Promise<CosignatureVerifier[]> {
-  const value: unknown = args.options['witness-key'];
-  const files = (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((v): v is string => typeof v === 'string');
-  const keys: CosignatureVerifier[] = [];
-  for (const file of files) {
-    try {
-      keys.push(...parseWitnessList((await readArgumentFile('--witness-key', file)).toString('utf8')).map((w) => w.verifier));
-    } catch (err) {
-      if (err instanceof WitnessListError) throw new CliError(`--witness-key: ${file}: ${err.message}`);
-      throw err;
-    }
-  }
-  if (files.length > 0 && keys.length === 0) throw new CliError('--witness-key: the files hold no witness key');
-  return keys;
 }
 
 /** The few ledger routes the command reads. */
@@ -190,10 +165,3 @@ class LedgerApi {
   }
 }
 
-async function readArgumentFile(what: string, path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    throw new CliError(`cannot read the ${what} file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-}

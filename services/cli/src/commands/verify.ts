@@ -2,8 +2,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BUNDLE_FILES } from '@casn/event-store';
-import { WitnessListError, describeVerdict, parseWitnessList, type CosignatureVerifier, type VerifyOptions } from '@casn/ledger-core';
-import { CliError, integerOption, stringOption, writeLine, type Args, type Command, type OptionSpec, type Output } from '../command.ts';
+import { describeVerdict, type CosignatureVerifier, type VerifyOptions } from '@casn/ledger-core';
+import { CliError, integerOption, listOption, stringOption, writeLine, type Args, type Command, type Output } from '../command.ts';
+import { QUORUM_OPTION, WITNESS_KEY_OPTION, readArgumentFile, readWitnessKeys, witnessKeysIn } from './options.ts';
 import { createProgress } from '../progress.ts';
 import { verifyBundleDir } from '../verify-dir.ts';
 
@@ -20,13 +21,8 @@ export const verify: Command = {
   options: {
     trusted: { type: 'string', arg: 'FILE', help: 'an older signed checkpoint: the bundle must extend it unchanged' },
     'log-key': { type: 'string', arg: 'FILE', help: "the log's verifier key you trust; the bundle's log.vkey must equal it" },
-    'witness-key': {
-      type: 'string',
-      arg: 'FILE',
-      help: 'witness cosignature verifier keys you trust, one a line (repeatable)',
-      multiple: true,
-    } as OptionSpec & { multiple: true },
-    quorum: { type: 'string', arg: 'N', help: 'least number of valid cosignatures by distinct witness keys (default: 1 with --witness-key, else 0)' },
+    'witness-key': WITNESS_KEY_OPTION,
+    quorum: QUORUM_OPTION,
   },
   positionals: ['DIR'],
   async run(args, { io }) {
@@ -60,36 +56,14 @@ export const verify: Command = {
  * neither is asked for; CliError names the option at fault.
  */
 async function witnessKeys(args: Args, dir: string, stderr: Output): Promise<{ keys: CosignatureVerifier[]; pinned: boolean } | undefined> {
-  const value: unknown = args.options['witness-key'];
-  const files = (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((v): v is string => typeof v === 'string');
+  const files = listOption(args, 'witness-key');
+  if (files.length > 0) return { keys: await readWitnessKeys(files), pinned: true };
   const quorum = integerOption(args, 'quorum');
-  const keys: CosignatureVerifier[] = [];
-  const read = (flag: string, path: string, text: string): void => {
-    try {
-      keys.push(...parseWitnessList(text).map((w) => w.verifier));
-    } catch (err) {
-      if (err instanceof WitnessListError) throw new CliError(`${flag}: ${path}: ${err.message}`);
-      throw err;
-    }
-  };
-  if (files.length > 0) {
-    for (const file of files) read('--witness-key', file, await readArgumentFile('--witness-key', file));
-    if (keys.length === 0) throw new CliError('--witness-key: the files hold no witness key');
-    return { keys, pinned: true };
-  }
   if (quorum === undefined || quorum === 0) return undefined;
   const path = join(dir, BUNDLE_FILES.witnesses);
   const text = await readFile(path, 'utf8').catch(() => undefined);
   if (text === undefined) throw new CliError(`--quorum: give --witness-key FILE: the bundle has no ${BUNDLE_FILES.witnesses} to take witness keys from`);
-  read('--quorum', path, text);
+  const keys = witnessKeysIn('--quorum', path, text);
   writeLine(stderr, `note: witness keys taken from the bundle's ${BUNDLE_FILES.witnesses}; pin the keys you trust with --witness-key`);
   return { keys, pinned: false };
-}
-
-async function readArgumentFile(flag: string, path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    throw new CliError(`cannot read the ${flag} file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
 }

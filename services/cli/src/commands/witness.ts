@@ -38,7 +38,7 @@ import {
   type NoteVerifier,
 } from '@casn/ledger-core';
 import { z } from 'zod';
-import { CliError, UsageError, integerOption, requiredOption, stringOption, writeLine, type Args, type Command, type OptionSpec, type Output } from '../command.ts';
+import { CliError, UsageError, integerOption, listOption, requiredOption, stringOption, writeLine, type Command, type OptionSpec, type Output } from '../command.ts';
 
 /** What a witness remembers of one log: its pinned key and the last checkpoint it cosigned. */
 export interface WitnessLogState {
@@ -247,11 +247,6 @@ function originOf(note: string): string {
 }
 
 /** The values of a repeatable option (zero or more). */
-function stringListOption(args: Args, name: string): string[] {
-  const value: unknown = args.options[name];
-  if (value === undefined) return [];
-  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
-}
 
 // ------------------------------------------------------------------------------------------
 // witness (once)
@@ -538,14 +533,14 @@ export const witnessServe: Command = {
     state: { type: 'string', arg: 'FILE', help: "the witness's state file (created on first use)", required: true },
     port: { type: 'string', arg: 'P', help: 'TCP port to listen on (0: any free port, printed on stderr)', required: true },
     host: { type: 'string', arg: 'H', help: 'address to listen on (default 127.0.0.1; 0.0.0.0 for all)' },
-    'log-key': { type: 'string', arg: 'FILE', help: "a log's verifier key (repeatable): the logs this witness cosigns", multiple: true } as OptionSpec & { multiple: true },
+    'log-key': { type: 'string', arg: 'FILE', help: "a log's verifier key (repeatable): the logs this witness cosigns", multiple: true },
   },
   positionals: [],
   async run(args, { io }) {
     const port = integerOption(args, 'port')!;
     if (port > 65535) throw new UsageError('--port must be at most 65535');
     const w = await Witness.open({ keyFile: requiredOption(args, 'key'), stateFile: requiredOption(args, 'state') });
-    for (const file of stringListOption(args, 'log-key')) w.addLogKey(await readLogKey('--log-key', file), '--log-key');
+    for (const file of listOption(args, 'log-key')) w.addLogKey(await readLogKey('--log-key', file), '--log-key');
     const server = await startWitnessServer(w, { port, host: stringOption(args, 'host') ?? '127.0.0.1', log: io.stderr });
     writeLine(io.stderr, `witness ${w.cosigner.name} listening on ${server.url} (POST /add-checkpoint); cosignature key: ${w.cosigner.vkey}`);
     const signal = await new Promise<string>((ok) => {
