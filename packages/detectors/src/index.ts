@@ -21,6 +21,7 @@ import type { Bilingual, DetectionInput, Detector, Flag } from './types.ts';
 export type { Bilingual, DetectionEntry, DetectionInput, Detector, DetectorConfig, Flag, Severity } from './types.ts';
 export { DEFAULT_DETECTOR_CONFIG, DETECTOR_CONFIGS, HOLIDAYS_2024, getDetectorConfig } from './config.ts';
 export { flagIdOf } from './flag.ts';
+export { DETECTOR_IDS } from './ids.ts';
 
 /** Every detector, in catalogue order. */
 export const DETECTORS: readonly Detector[] = Object.freeze([

@@ -6,6 +6,7 @@ export * from './ed25519.ts';
 export * from './note.ts';
 export * from './checkpoint.ts';
 export * from './bundle.ts';
+export * from './bundle-lines.ts';
 export * from './cosignature.ts';
 export * from './receipt.ts';
 export * from './completeness.ts';

@@ -45,20 +45,7 @@ export interface FlagDetail extends FlagView {
 }
 
 /** The detectors of @casn/detectors, in catalogue order (docs/red-flags.md). */
-export const DETECTOR_IDS = [
-  'related-party',
-  'segregation-of-duties',
-  'score-after-lock',
-  'manual-cat-override',
-  'ranking-skip',
-  'late-action',
-  'verdict-reversal',
-  'examiner-outlier',
-  'off-hours-bulk',
-  'shared-identity',
-  'formation-change-late',
-  'announcement-mismatch',
-] as const;
+export { DETECTOR_IDS } from '@casn/detectors/ids';
 
 /** Server-side filters of the flag list. */
 export interface FlagFilters {

@@ -43,3 +43,34 @@ export function useScreen(title: string): (el: HTMLHeadingElement | null) => voi
     el?.focus({ preventScroll: false });
   }, []);
 }
+
+/** A form's write in progress: busy while it runs, then the API's refusal or the result. */
+export interface Submission<R> {
+  readonly busy: boolean;
+  readonly error: ApiError | undefined;
+  readonly result: R | undefined;
+  /** Clears the last outcome and runs `action`; on success keeps its result and calls `after`. An ApiError is kept as the error; any other error is thrown. */
+  readonly submit: (action: () => Promise<R>, after?: (result: R) => void) => Promise<void>;
+}
+
+export function useSubmit<R>(): Submission<R> {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | undefined>(undefined);
+  const [result, setResult] = useState<R | undefined>(undefined);
+  const submit = async (action: () => Promise<R>, after?: (result: R) => void): Promise<void> => {
+    setBusy(true);
+    setError(undefined);
+    setResult(undefined);
+    try {
+      const r = await action();
+      setResult(r);
+      after?.(r);
+    } catch (err) {
+      if (err instanceof ApiError) setError(err);
+      else throw err;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, result, submit };
+}

@@ -4,21 +4,10 @@
  * shares an evidence entry with it); precision and recall per detector and overall.
  */
 
+import { DETECTOR_IDS } from '@casn/detectors';
+
 /** The detectors whose quality is measured, in catalogue order. */
-export const DETECTOR_IDS = [
-  'related-party',
-  'segregation-of-duties',
-  'score-after-lock',
-  'manual-cat-override',
-  'ranking-skip',
-  'late-action',
-  'verdict-reversal',
-  'examiner-outlier',
-  'off-hours-bulk',
-  'shared-identity',
-  'formation-change-late',
-  'announcement-mismatch',
-] as const;
+export { DETECTOR_IDS };
 
 /** One planted irregularity (a line of truth.jsonl). */
 export interface TruthItem {

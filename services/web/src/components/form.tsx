@@ -165,6 +165,24 @@ export function RadioGroup(p: RadioGroupProps) {
   );
 }
 
+/** A list filter: a labelled select whose first option, "all", is the empty value. Uncontrolled: the form reads it on submit. */
+export function FilterSelect({ name, label, value, options }: { name: string; label: string; value: string; options: readonly { value: string; label: string }[] }) {
+  const { t } = useSession();
+  return (
+    <label>
+      {label}
+      <select name={name} class="input" value={value}>
+        <option value="">{t('common.all')}</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 /** The errors of a refused form, first in the form; focused when it appears so the person hears it. */
 export function ErrorSummary({ errors, labels, formId }: { errors: FieldErrors; labels: Readonly<Record<string, string>>; formId: string }) {
   const { t } = useSession();

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import { get, ledgerPath, type WriteResult } from '../api.ts';
 import { shortHash } from '../format.ts';
 import { useSession } from '../session.ts';
+import { DataTable } from './table.tsx';
 import { checkReceipt, download, receiptFileName, type ReceiptOutcome } from '../verify/receipt.ts';
 import type { CheckpointView } from '../verify/proofs.ts';
 
@@ -32,36 +33,28 @@ export function WriteResultView({ result, ledger, title }: { result: WriteResult
       <p>
         {result.replayed ? t('write.replayed') : t('write.recorded', { n: result.entries.length })} <span class="muted">({result.ledger})</span>
       </p>
-      <table class="data-table">
-        <caption class="visually-hidden">{t('write.entries')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">seq</th>
-            <th scope="col">stream</th>
-            <th scope="col">{t('write.leaf')}</th>
-            <th scope="col">{t('write.receipt')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {result.entries.slice(0, SHOWN).map((e, i) => {
-            const receipt = result.receipts?.[i];
-            return (
-              <tr key={e.seq}>
-                <td class="num" data-testid="entry-seq">
-                  {e.seq}
-                </td>
-                <td>
-                  <code>{e.stream}</code> v{e.version}
-                </td>
-                <td>
-                  <code title={e.leaf}>{shortHash(e.leaf)}</code>
-                </td>
-                <td>{receipt ? <ReceiptCell receipt={receipt} seq={e.seq} origin={result.ledger} logKey={logKey} /> : <span class="muted">{t('write.noReceipt')}</span>}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <DataTable
+        caption={t('write.entries')}
+        columns={['seq', 'stream', t('write.leaf'), t('write.receipt')]}
+        rows={result.entries.slice(0, SHOWN)}
+        row={(e, i) => {
+          const receipt = result.receipts?.[i];
+          return (
+            <tr key={e.seq}>
+              <td class="num" data-testid="entry-seq">
+                {e.seq}
+              </td>
+              <td>
+                <code>{e.stream}</code> v{e.version}
+              </td>
+              <td>
+                <code title={e.leaf}>{shortHash(e.leaf)}</code>
+              </td>
+              <td>{receipt ? <ReceiptCell receipt={receipt} seq={e.seq} origin={result.ledger} logKey={logKey} /> : <span class="muted">{t('write.noReceipt')}</span>}</td>
+            </tr>
+          );
+        }}
+      />
       {result.entries.length > SHOWN ? <p class="muted">{t('write.more', { n: result.entries.length - SHOWN })}</p> : null}
       {result.receipts?.length ? (
         <details>

@@ -1,8 +1,9 @@
 /** An officer's activity in a period: every recorded action, newest first, a page at a time. */
 import { useEffect, useState } from 'preact/hooks';
 import { get, periodPath } from '../api.ts';
-import { Pager } from '../components/pager.tsx';
+import { Pager, useKeysetPages } from '../components/pager.tsx';
 import { Loading, ProblemAlert } from '../components/problem.tsx';
+import { DataTable } from '../components/table.tsx';
 import { formatTime } from '../format.ts';
 import { useAsync, useScreen } from '../hooks.ts';
 import { may } from '../roles.ts';
@@ -31,11 +32,8 @@ export function ActivityPage({ period, actor }: { period: string; actor: string 
   const { t, me, lang } = useSession();
   const focus = useScreen(actor ? `${t('activity.title')} ${actor}` : t('activity.title'));
   const [chosen, setChosen] = useState(actor ?? (me.role === 'officer' || me.role === 'supervisor' ? me.actorId : ''));
-  const [cursors, setCursors] = useState<(number | undefined)[]>([undefined]);
-  const [page, setPage] = useState(0);
+  const pages = useKeysetPages<number>([period, actor]);
   useEffect(() => {
-    setCursors([undefined]);
-    setPage(0);
     if (actor) setChosen(actor);
   }, [period, actor]);
   const actors = useAsync(
@@ -43,8 +41,8 @@ export function ActivityPage({ period, actor }: { period: string; actor: string 
     [me.role],
   );
   const activity = useAsync(
-    () => (actor ? get<{ items: ActivityItem[]; next: number | null }>(periodPath(period, 'officers', actor, 'activity'), { limit: PAGE, before: cursors[page] }) : Promise.resolve(undefined)),
-    [period, actor, page, cursors[page]],
+    () => (actor ? get<{ items: ActivityItem[]; next: number | null }>(periodPath(period, 'officers', actor, 'activity'), { limit: PAGE, before: pages.cursor }) : Promise.resolve(undefined)),
+    [period, actor, pages.page, pages.cursor],
   );
   const officials = (actors.data?.items ?? []).filter((a) => a.role === 'officer' || a.role === 'supervisor' || a.role === 'admin');
 
@@ -88,51 +86,24 @@ export function ActivityPage({ period, actor }: { period: string; actor: string 
       {activity.loading && actor && !activity.data ? <Loading /> : null}
       {activity.data ? (
         <>
-          <table class="data-table">
-            <caption class="visually-hidden">{t('activity.title')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">seq</th>
-                <th scope="col">{t('entry.at')}</th>
-                <th scope="col">{t('entry.type')}</th>
-                <th scope="col">{t('applications.id')}</th>
-                <th scope="col">{t('flags.formation')}</th>
+          <DataTable
+            caption={t('activity.title')}
+            columns={['seq', t('entry.at'), t('entry.type'), t('applications.id'), t('flags.formation')]}
+            rows={activity.data.items}
+            empty={t('common.none')}
+            row={(it) => (
+              <tr key={it.seq}>
+                <td class="num">{it.seq}</td>
+                <td>{formatTime(it.at, lang)}</td>
+                <td>
+                  <code>{it.type}</code>
+                </td>
+                <td>{it.applicationId ? <a href={href(['p', period, 'applications', it.applicationId])}>{it.applicationId}</a> : '—'}</td>
+                <td>{it.formationId ?? '—'}</td>
               </tr>
-            </thead>
-            <tbody>
-              {activity.data.items.length === 0 ? (
-                <tr>
-                  <td colSpan={5} class="muted">
-                    {t('common.none')}
-                  </td>
-                </tr>
-              ) : (
-                activity.data.items.map((it) => (
-                  <tr key={it.seq}>
-                    <td class="num">{it.seq}</td>
-                    <td>{formatTime(it.at, lang)}</td>
-                    <td>
-                      <code>{it.type}</code>
-                    </td>
-                    <td>{it.applicationId ? <a href={href(['p', period, 'applications', it.applicationId])}>{it.applicationId}</a> : '—'}</td>
-                    <td>{it.formationId ?? '—'}</td>
-                  </tr>
-                ))
-              )}
-            </tbody>
-          </table>
-          <Pager
-            label={t('activity.title')}
-            page={page}
-            hasNext={activity.data.next !== null}
-            onPrev={() => setPage((p) => Math.max(0, p - 1))}
-            onNext={() => {
-              const next = activity.data?.next;
-              if (next === null || next === undefined) return;
-              setCursors((c) => [...c.slice(0, page + 1), next]);
-              setPage((p) => p + 1);
-            }}
+            )}
           />
+          <Pager label={t('activity.title')} {...pages.pager(activity.data.next)} />
         </>
       ) : null}
     </>

@@ -1,8 +1,10 @@
 /** Applications of a period: filtered by formation and status on the server, a page at a time (keyset). */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { get, periodPath } from '../api.ts';
-import { Pager } from '../components/pager.tsx';
+import { FilterSelect } from '../components/form.tsx';
+import { Pager, useKeysetPages } from '../components/pager.tsx';
 import { Loading, ProblemAlert } from '../components/problem.tsx';
+import { DataTable } from '../components/table.tsx';
 import { useAsync, useScreen } from '../hooks.ts';
 import { href, navigate } from '../router.ts';
 import { useSession } from '../session.ts';
@@ -28,18 +30,12 @@ export function ApplicationsPage({ period, query }: { period: string; query: URL
   const focus = useScreen(t('applications.title'));
   const formation = query.get('formation') ?? '';
   const status = query.get('status') ?? '';
-  // Cursors of the pages seen so far: cursors[i] is the `after` of page i.
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const [page, setPage] = useState(0);
+  const pages = useKeysetPages<string>([period, formation, status]);
   const [goTo, setGoTo] = useState('');
-  useEffect(() => {
-    setCursors([undefined]);
-    setPage(0);
-  }, [period, formation, status]);
   const formations = useAsync(() => get<{ items: { formationId: string; jabatan: string; applicants: number }[] }>(periodPath(period, 'formations')), [period]);
   const list = useAsync(
-    () => get<{ items: ApplicationRow[]; next: string | null }>(periodPath(period, 'applications'), { formation, status, limit: PAGE, after: cursors[page] }),
-    [period, formation, status, page, cursors[page]],
+    () => get<{ items: ApplicationRow[]; next: string | null }>(periodPath(period, 'applications'), { formation, status, limit: PAGE, after: pages.cursor }),
+    [period, formation, status, pages.page, pages.cursor],
   );
 
   return (
@@ -77,28 +73,8 @@ export function ApplicationsPage({ period, query }: { period: string; query: URL
           navigate(href(['p', period, 'applications'], { formation: text('formation'), status: text('status') }));
         }}
       >
-        <label>
-          {t('flags.formation')}
-          <select name="formation" class="input" value={formation}>
-            <option value="">{t('common.all')}</option>
-            {(formations.data?.items ?? []).map((f) => (
-              <option key={f.formationId} value={f.formationId}>
-                {f.formationId} ({f.applicants})
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('applications.status')}
-          <select name="status" class="input" value={status}>
-            <option value="">{t('common.all')}</option>
-            {APPLICATION_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect name="formation" label={t('flags.formation')} value={formation} options={(formations.data?.items ?? []).map((f) => ({ value: f.formationId, label: `${f.formationId} (${f.applicants})` }))} />
+        <FilterSelect name="status" label={t('applications.status')} value={status} options={APPLICATION_STATUSES.map((s) => ({ value: s, label: s }))} />
         <button type="submit" class="button">
           {t('common.apply')}
         </button>
@@ -107,62 +83,33 @@ export function ApplicationsPage({ period, query }: { period: string; query: URL
       {list.loading && !list.data ? <Loading /> : null}
       {list.data ? (
         <>
-          <table class="data-table">
-            <caption class="visually-hidden">{t('applications.title')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('applications.id')}</th>
-                <th scope="col">{t('flags.formation')}</th>
-                <th scope="col">{t('applications.status')}</th>
-                <th scope="col">{t('applications.verdict')}</th>
-                <th scope="col">SKD</th>
-                <th scope="col">{t('applications.rank')}</th>
-                <th scope="col">{t('applications.final')}</th>
+          <DataTable
+            caption={t('applications.title')}
+            columns={[t('applications.id'), t('flags.formation'), t('applications.status'), t('applications.verdict'), 'SKD', t('applications.rank'), t('applications.final')]}
+            rows={list.data.items}
+            empty={t('common.none')}
+            row={(a) => (
+              <tr key={a.applicationId}>
+                <td>
+                  <a href={href(['p', period, 'applications', a.applicationId])}>{a.applicationId}</a>
+                </td>
+                <td>{a.formationId}</td>
+                <td>{a.status}</td>
+                <td>{a.verdict ?? '—'}</td>
+                <td class="num">
+                  {a.skdTotal ?? '—'}
+                  {a.skdDiscrepancy ? (
+                    <span class="badge badge-medium" title={t('applications.discrepancy')}>
+                      ≠
+                    </span>
+                  ) : null}
+                </td>
+                <td class="num">{a.rank ?? '—'}</td>
+                <td>{a.finalCode ?? '—'}</td>
               </tr>
-            </thead>
-            <tbody>
-              {list.data.items.length === 0 ? (
-                <tr>
-                  <td colSpan={7} class="muted">
-                    {t('common.none')}
-                  </td>
-                </tr>
-              ) : (
-                list.data.items.map((a) => (
-                  <tr key={a.applicationId}>
-                    <td>
-                      <a href={href(['p', period, 'applications', a.applicationId])}>{a.applicationId}</a>
-                    </td>
-                    <td>{a.formationId}</td>
-                    <td>{a.status}</td>
-                    <td>{a.verdict ?? '—'}</td>
-                    <td class="num">
-                      {a.skdTotal ?? '—'}
-                      {a.skdDiscrepancy ? (
-                        <span class="badge badge-medium" title={t('applications.discrepancy')}>
-                          ≠
-                        </span>
-                      ) : null}
-                    </td>
-                    <td class="num">{a.rank ?? '—'}</td>
-                    <td>{a.finalCode ?? '—'}</td>
-                  </tr>
-                ))
-              )}
-            </tbody>
-          </table>
-          <Pager
-            label={t('applications.title')}
-            page={page}
-            hasNext={list.data.next !== null}
-            onPrev={() => setPage((p) => Math.max(0, p - 1))}
-            onNext={() => {
-              const next = list.data?.next;
-              if (next === null || next === undefined) return;
-              setCursors((c) => [...c.slice(0, page + 1), next]);
-              setPage((p) => p + 1);
-            }}
+            )}
           />
+          <Pager label={t('applications.title')} {...pages.pager(list.data.next)} />
         </>
       ) : null}
     </>

@@ -8,10 +8,11 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, get, ledgerPath, periodPath, post, type WriteResult } from '../api.ts';
 import { ErrorSummary, Field, FormProblem, RadioGroup, TextField, fieldErrorsOf } from '../components/form.tsx';
 import { Loading, ProblemAlert } from '../components/problem.tsx';
+import { DataTable } from '../components/table.tsx';
 import { WriteResultView } from '../components/write-result.tsx';
 import type { FlagDetail } from '../flags-model.ts';
 import { formatTime, shortHash } from '../format.ts';
-import { useAsync, useScreen } from '../hooks.ts';
+import { useAsync, useScreen, useSubmit } from '../hooks.ts';
 import { mayRecord } from '../roles.ts';
 import { href } from '../router.ts';
 import { useSession } from '../session.ts';
@@ -176,47 +177,37 @@ export function FlagPage({ period, flagId }: { period: string; flagId: string })
           <p class="muted small">{t('flag.keyNote')}</p>
         </div>
         {typeof omitted === 'number' && omitted > 0 ? <p class="hint">{t('flag.omitted', { n: omitted })}</p> : null}
-        <table class="data-table">
-          <caption class="visually-hidden">{t('flag.evidence', { n: f.evidence.length })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">seq</th>
-              <th scope="col">{t('entry.type')}</th>
-              <th scope="col">{t('entry.at')}</th>
-              <th scope="col">{t('entry.actor')}</th>
-              <th scope="col">{t('entry.leaf')}</th>
-              <th scope="col">{t('entry.inclusion')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {f.evidence.map((e, i) => {
-              const entry = parseEntry(e.body);
-              return (
-                <tr key={e.seq} data-testid="evidence-row">
-                  <td class="num">{e.seq}</td>
-                  <td>
-                    <details>
-                      <summary>
-                        <code>{entry?.type ?? '?'}</code> <span class="muted small">{entry?.stream}</span>
-                      </summary>
-                      <pre class="code-block" tabIndex={0}>
-                        {JSON.stringify(entry?.payload ?? e.body, null, 2)}
-                      </pre>
-                    </details>
-                  </td>
-                  <td>{entry ? formatTime(entry.at, lang) : '—'}</td>
-                  <td>{entry ? `${entry.actor.id} (${entry.actor.role})` : '—'}</td>
-                  <td>
-                    <CheckBadge check={checks[i]?.leaf} okText={t('entry.leafOk')} />
-                  </td>
-                  <td>
-                    <CheckBadge check={checks[i]?.inclusion} okText={t('entry.inclusionOk', { size: e.proof.size })} />
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <DataTable
+          caption={t('flag.evidence', { n: f.evidence.length })}
+          columns={['seq', t('entry.type'), t('entry.at'), t('entry.actor'), t('entry.leaf'), t('entry.inclusion')]}
+          rows={f.evidence}
+          row={(e, i) => {
+            const entry = parseEntry(e.body);
+            return (
+              <tr key={e.seq} data-testid="evidence-row">
+                <td class="num">{e.seq}</td>
+                <td>
+                  <details>
+                    <summary>
+                      <code>{entry?.type ?? '?'}</code> <span class="muted small">{entry?.stream}</span>
+                    </summary>
+                    <pre class="code-block" tabIndex={0}>
+                      {JSON.stringify(entry?.payload ?? e.body, null, 2)}
+                    </pre>
+                  </details>
+                </td>
+                <td>{entry ? formatTime(entry.at, lang) : '—'}</td>
+                <td>{entry ? `${entry.actor.id} (${entry.actor.role})` : '—'}</td>
+                <td>
+                  <CheckBadge check={checks[i]?.leaf} okText={t('entry.leafOk')} />
+                </td>
+                <td>
+                  <CheckBadge check={checks[i]?.inclusion} okText={t('entry.inclusionOk', { size: e.proof.size })} />
+                </td>
+              </tr>
+            );
+          }}
+        />
       </section>
 
       <section aria-labelledby="dispositions-title">
@@ -245,31 +236,23 @@ function DispositionForm({ period, flagId, onRecorded }: { period: string; flagI
   const [status, setStatus] = useState('');
   const [reason, setReason] = useState('');
   const [reference, setReference] = useState('');
-  const [error, setError] = useState<ApiError | undefined>(undefined);
-  const [result, setResult] = useState<WriteResult | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, result, submit: write } = useSubmit<WriteResult>();
   const fields = ['status', 'reason', 'reference'];
   const errors = fieldErrorsOf(error, fields);
   const labels = { status: t('disposition.status'), reason: t('disposition.reason'), reference: t('disposition.reference') };
 
   const submit = async (e: Event): Promise<void> => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    setResult(undefined);
-    try {
-      const body = { ...(status ? { status } : {}), reason, ...(reference.trim() ? { reference } : {}) };
-      setResult(await post(periodPath(period, 'flags', flagId, 'disposition'), body));
-      setStatus('');
-      setReason('');
-      setReference('');
-      onRecorded();
-    } catch (err) {
-      if (err instanceof ApiError) setError(err);
-      else throw err;
-    } finally {
-      setBusy(false);
-    }
+    const body = { ...(status ? { status } : {}), reason, ...(reference.trim() ? { reference } : {}) };
+    await write(
+      () => post(periodPath(period, 'flags', flagId, 'disposition'), body),
+      () => {
+        setStatus('');
+        setReason('');
+        setReference('');
+        onRecorded();
+      },
+    );
   };
 
   return (

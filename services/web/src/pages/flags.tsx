@@ -5,8 +5,10 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { get, periodPath } from '../api.ts';
 import { BarTable, TimeChart, type Bar, type TimeBucket } from '../components/charts.tsx';
+import { FilterSelect } from '../components/form.tsx';
 import { Pager } from '../components/pager.tsx';
 import { Loading, ProblemAlert } from '../components/problem.tsx';
+import { DataTable } from '../components/table.tsx';
 import { DETECTOR_IDS, entryTime, loadFlags, mapLimited, type FlagFilters, type FlagView, type Severity } from '../flags-model.ts';
 import { formatNumber, formatTime, wibDate } from '../format.ts';
 import { useAsync, useScreen } from '../hooks.ts';
@@ -141,50 +143,10 @@ export function FlagsPage({ period, query }: { period: string; query: URLSearchP
           navigate(link({ severity: value('severity'), detector: value('detector'), formation: value('formation'), status: value('status'), actor: value('actor') }));
         }}
       >
-        <label>
-          {t('flags.severity')}
-          <select name="severity" class="input" value={filters.severity ?? ''}>
-            <option value="">{t('common.all')}</option>
-            {SEVERITIES.map((s) => (
-              <option key={s} value={s}>
-                {t(`severity.${s}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('flags.detector')}
-          <select name="detector" class="input" value={filters.detector ?? ''}>
-            <option value="">{t('common.all')}</option>
-            {DETECTOR_IDS.map((d) => (
-              <option key={d} value={d}>
-                {detectorLabel(d)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('flags.formation')}
-          <select name="formation" class="input" value={filters.formation ?? ''}>
-            <option value="">{t('common.all')}</option>
-            {(formations.data?.items ?? []).map((f) => (
-              <option key={f.formationId} value={f.formationId}>
-                {f.formationId}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('flags.status')}
-          <select name="status" class="input" value={filters.status ?? ''}>
-            <option value="">{t('common.all')}</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(`status.${s}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect name="severity" label={t('flags.severity')} value={filters.severity ?? ''} options={SEVERITIES.map((s) => ({ value: s, label: t(`severity.${s}`) }))} />
+        <FilterSelect name="detector" label={t('flags.detector')} value={filters.detector ?? ''} options={DETECTOR_IDS.map((d) => ({ value: d, label: detectorLabel(d) }))} />
+        <FilterSelect name="formation" label={t('flags.formation')} value={filters.formation ?? ''} options={(formations.data?.items ?? []).map((f) => ({ value: f.formationId, label: f.formationId }))} />
+        <FilterSelect name="status" label={t('flags.status')} value={filters.status ?? ''} options={STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))} />
         <label>
           {t('flags.actor')}
           <input name="actor" class="input input-short" value={filters.actor ?? ''} autoComplete="off" spellcheck={false} />
@@ -227,45 +189,35 @@ export function FlagsPage({ period, query }: { period: string; query: URLSearchP
           </div>
 
           <h2>{t('flags.list')}</h2>
-          <table class="data-table flags-table">
-            <caption class="visually-hidden">{t('flags.list')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('flags.severity')}</th>
-                <th scope="col">{t('flags.detector')}</th>
-                <th scope="col">{t('flags.formation')}</th>
-                <th scope="col">{t('flags.actors')}</th>
-                <th scope="col">{t('flags.applications')}</th>
-                <th scope="col">{t('flags.status')}</th>
-                <th scope="col">{t('flags.raised')}</th>
+          <DataTable
+            class="flags-table"
+            caption={t('flags.list')}
+            columns={[t('flags.severity'), t('flags.detector'), t('flags.formation'), t('flags.actors'), t('flags.applications'), t('flags.status'), t('flags.raised')]}
+            rows={shown}
+            row={(f: FlagView) => (
+              <tr key={f.flagId}>
+                <td>
+                  <span class={`badge badge-${f.severity}`}>{t(`severity.${f.severity}`)}</span>
+                </td>
+                <td>
+                  <a href={href(['p', period, 'flags', f.flagId])} data-testid="flag-link">
+                    {detectorLabel(f.detector)}
+                  </a>
+                  <div class="muted small">{f.key}</div>
+                </td>
+                <td>{f.formationId ?? '—'}</td>
+                <td>{f.actors.join(', ') || '—'}</td>
+                <td>
+                  {f.applications.slice(0, 3).join(', ') || '—'}
+                  {f.applications.length > 3 ? ` +${f.applications.length - 3}` : ''}
+                </td>
+                <td>
+                  <span class={`badge badge-status-${f.status}`}>{t(`status.${f.status}`)}</span>
+                </td>
+                <td>{formatTime(f.raised.at, lang)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {shown.map((f: FlagView) => (
-                <tr key={f.flagId}>
-                  <td>
-                    <span class={`badge badge-${f.severity}`}>{t(`severity.${f.severity}`)}</span>
-                  </td>
-                  <td>
-                    <a href={href(['p', period, 'flags', f.flagId])} data-testid="flag-link">
-                      {detectorLabel(f.detector)}
-                    </a>
-                    <div class="muted small">{f.key}</div>
-                  </td>
-                  <td>{f.formationId ?? '—'}</td>
-                  <td>{f.actors.join(', ') || '—'}</td>
-                  <td>
-                    {f.applications.slice(0, 3).join(', ') || '—'}
-                    {f.applications.length > 3 ? ` +${f.applications.length - 3}` : ''}
-                  </td>
-                  <td>
-                    <span class={`badge badge-status-${f.status}`}>{t(`status.${f.status}`)}</span>
-                  </td>
-                  <td>{formatTime(f.raised.at, lang)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            )}
+          />
           {items.length > PAGE ? <Pager label={t('flags.list')} page={page} hasNext={(page + 1) * PAGE < items.length} onPrev={() => setPage((p) => Math.max(0, p - 1))} onNext={() => setPage((p) => p + 1)} /> : null}
         </>
       ) : null}

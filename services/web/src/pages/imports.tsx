@@ -1,10 +1,11 @@
 /** CSV imports (SSCASN registrations, BKN CAT scores): all or nothing, with every bad row listed by line. */
 import { useState } from 'preact/hooks';
-import { ApiError, periodPath, postCsv, type WriteResult } from '../api.ts';
+import { periodPath, postCsv, type WriteResult } from '../api.ts';
 import { ProblemAlert } from '../components/problem.tsx';
+import { DataTable } from '../components/table.tsx';
 import { WriteResultView } from '../components/write-result.tsx';
 import { formatNumber } from '../format.ts';
-import { useScreen } from '../hooks.ts';
+import { useScreen, useSubmit } from '../hooks.ts';
 import { may } from '../roles.ts';
 import { useSession } from '../session.ts';
 
@@ -34,23 +35,11 @@ function ImportForm({ period, kind }: { period: string; kind: 'registrations' | 
   const { t, lang } = useSession();
   const id = `import-${kind}`;
   const [file, setFile] = useState<File | undefined>(undefined);
-  const [error, setError] = useState<ApiError | undefined>(undefined);
-  const [result, setResult] = useState<ImportResult | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, result, submit: write } = useSubmit<ImportResult>();
   const submit = async (e: Event): Promise<void> => {
     e.preventDefault();
     if (!file) return;
-    setBusy(true);
-    setError(undefined);
-    setResult(undefined);
-    try {
-      setResult(await postCsv<ImportResult>(periodPath(period, 'imports', kind), await file.text()));
-    } catch (err) {
-      if (err instanceof ApiError) setError(err);
-      else throw err;
-    } finally {
-      setBusy(false);
-    }
+    await write(async () => postCsv<ImportResult>(periodPath(period, 'imports', kind), await file.text()));
   };
   const rowErrors = (error?.problem.errors ?? []).map((e) => {
     const m = /^line (\d+): (.*)$/.exec(e.field);
@@ -73,26 +62,19 @@ function ImportForm({ period, kind }: { period: string; kind: 'registrations' | 
             <p>
               <strong>{t('imports.refused', { n: rowErrors.length })}</strong> {error.problem.detail}
             </p>
-            <table class="data-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('imports.line')}</th>
-                  <th scope="col">{t('imports.column')}</th>
-                  <th scope="col">{t('imports.problem')}</th>
+            <DataTable
+              columns={[t('imports.line'), t('imports.column'), t('imports.problem')]}
+              rows={rowErrors}
+              row={(r, i) => (
+                <tr key={i}>
+                  <td class="num">{r.line ?? '—'}</td>
+                  <td>
+                    <code>{r.field}</code>
+                  </td>
+                  <td>{r.message}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {rowErrors.map((r, i) => (
-                  <tr key={i}>
-                    <td class="num">{r.line ?? '—'}</td>
-                    <td>
-                      <code>{r.field}</code>
-                    </td>
-                    <td>{r.message}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              )}
+            />
           </div>
         ) : (
           <ProblemAlert error={error} />
@@ -106,26 +88,18 @@ function ImportForm({ period, kind }: { period: string; kind: 'registrations' | 
           {result.reconciliation.length > 0 ? (
             <div class="alert alert-info">
               <p>{t('imports.reconciliation', { n: result.reconciliation.length })}</p>
-              <table class="data-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('imports.line')}</th>
-                    <th scope="col">{t('applications.id')}</th>
-                    <th scope="col">{t('imports.manual')}</th>
-                    <th scope="col">{t('imports.cat')}</th>
+              <DataTable
+                columns={[t('imports.line'), t('applications.id'), t('imports.manual'), t('imports.cat')]}
+                rows={result.reconciliation}
+                row={(r) => (
+                  <tr key={r.line}>
+                    <td class="num">{r.line}</td>
+                    <td>{r.applicationId}</td>
+                    <td>{JSON.stringify(r.recorded)}</td>
+                    <td>{JSON.stringify(r.imported)}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {result.reconciliation.map((r) => (
-                    <tr key={r.line}>
-                      <td class="num">{r.line}</td>
-                      <td>{r.applicationId}</td>
-                      <td>{JSON.stringify(r.recorded)}</td>
-                      <td>{JSON.stringify(r.imported)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+                )}
+              />
             </div>
           ) : null}
           {result.write ? <WriteResultView result={result.write} ledger={period} title={t('imports.recorded')} /> : null}

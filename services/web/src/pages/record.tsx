@@ -7,7 +7,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, periodPath, post, type WriteResult } from '../api.ts';
 import { ErrorSummary, FormProblem, RadioGroup, SelectField, TextField, fieldErrorsOf, type FieldErrors } from '../components/form.tsx';
 import { WriteResultView } from '../components/write-result.tsx';
-import { useScreen } from '../hooks.ts';
+import { useScreen, useSubmit } from '../hooks.ts';
 import type { MessageKey } from '../i18n.ts';
 import { recordingCommands, type Command } from '../roles.ts';
 import { href } from '../router.ts';
@@ -83,9 +83,7 @@ function CommandForm({ period, command }: { period: string; command: RecordComma
     { document: 'ijazah', verdict: 'MS', reason: '' },
     { document: 'transkrip', verdict: 'MS', reason: '' },
   ]);
-  const [error, setError] = useState<ApiError | undefined>(undefined);
-  const [result, setResult] = useState<WriteResult | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, result, submit: write } = useSubmit<WriteResult>();
   const set = (k: string) => (v: string) => setValues((s) => ({ ...s, [k]: v }));
   const v = (k: string): string => values[k] ?? '';
 
@@ -126,24 +124,25 @@ function CommandForm({ period, command }: { period: string; command: RecordComma
 
   const submit = async (e: Event): Promise<void> => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    setResult(undefined);
-    try {
-      if (application.trim() === '') {
-        throw new ApiError({ type: 'urn:casn:console:invalid', title: t('form.invalid'), status: 400, errors: [{ field: 'params.application', message: t('form.required') }] });
-      }
-      setResult(await post(periodPath(period, 'applications', application.trim(), ...PATHS[command]), body()));
-      setValues((s) => ({ source: s.source ?? 'manual', verdict: s.verdict ?? 'MS', part: s.part ?? 'practical', examiner: s.examiner ?? '' }));
-    } catch (err) {
-      if (err instanceof ApiError) setError(err);
-      else throw err;
-    } finally {
-      setBusy(false);
-    }
+    await write(
+      () => {
+        if (application.trim() === '') {
+          throw new ApiError({ type: 'urn:casn:console:invalid', title: t('form.invalid'), status: 400, errors: [{ field: 'params.application', message: t('form.required') }] });
+        }
+        return post(periodPath(period, 'applications', application.trim(), ...PATHS[command]), body());
+      },
+      () => setValues((s) => ({ source: s.source ?? 'manual', verdict: s.verdict ?? 'MS', part: s.part ?? 'practical', examiner: s.examiner ?? '' })),
+    );
   };
 
   const id = (k: string): string => `${formId}-${k}`;
+  const verdicts = (['MS', 'TMS'] as const).map((x) => ({ value: x, label: t(`verdict.${x}`) }));
+  const sources = (order: readonly ('manual' | 'cat')[]) => order.map((x) => ({ value: x, label: t(`source.${x}`) }));
+  // The controls of one value of `values`, by its field name.
+  const text = (k: string, hint: string, more: { inputMode?: 'numeric' | 'decimal'; width?: 'short' | 'long' } = {}) => (
+    <TextField key={k} id={id(k)} name={k} label={labels[k]!} hint={hint} value={v(k)} onInput={set(k)} error={err(k)} {...more} />
+  );
+  const radios = (k: string, options: readonly { value: string; label: string }[]) => <RadioGroup name={id(k)} legend={labels[k]!} value={v(k)} onChange={set(k)} error={err(k)} options={options} />;
   return (
     <form id={formId} class="form panel" onSubmit={(e) => void submit(e)} noValidate aria-labelledby={`${formId}-title`}>
       <h2 id={`${formId}-title`}>{t(`command.${command}` as MessageKey)}</h2>
@@ -172,10 +171,7 @@ function CommandForm({ period, command }: { period: string; command: RecordComma
                 name={`documents.${i}.verdict`}
                 label={t('record.verdict')}
                 value={d.verdict}
-                options={[
-                  { value: 'MS', label: t('verdict.MS') },
-                  { value: 'TMS', label: t('verdict.TMS') },
-                ]}
+                options={verdicts}
                 onChange={(x) => setDocuments((ds) => ds.map((y, j) => (j === i ? { ...y, verdict: x === 'TMS' ? 'TMS' : 'MS' } : y)))}
                 error={err(`documents.${i}.verdict`)}
               />
@@ -206,40 +202,18 @@ function CommandForm({ period, command }: { period: string; command: RecordComma
 
       {command === 'ConfirmVerification' ? (
         <>
-          <RadioGroup
-            name={id('verdict')}
-            legend={labels.verdict!}
-            value={v('verdict')}
-            onChange={set('verdict')}
-            error={err('verdict')}
-            options={[
-              { value: 'MS', label: t('verdict.MS') },
-              { value: 'TMS', label: t('verdict.TMS') },
-            ]}
-          />
-          <TextField id={id('note')} name="note" label={labels.note!} hint={t('record.noteHint')} value={v('note')} onInput={set('note')} error={err('note')} width="long" />
+          {radios('verdict', verdicts)}
+          {text('note', t('record.noteHint'), { width: 'long' })}
         </>
       ) : null}
 
       {command === 'RecordSkdScore' ? (
         <>
           <div class="field-row">
-            {(['twk', 'tiu', 'tkp'] as const).map((k) => (
-              <TextField key={k} id={id(k)} name={k} label={labels[k]!} hint={t(`record.${k}Hint` as MessageKey)} value={v(k)} onInput={set(k)} error={err(k)} inputMode="numeric" width="short" />
-            ))}
+            {(['twk', 'tiu', 'tkp'] as const).map((k) => text(k, t(`record.${k}Hint`), { inputMode: 'numeric', width: 'short' }))}
           </div>
-          <RadioGroup
-            name={id('source')}
-            legend={labels.source!}
-            value={v('source')}
-            onChange={set('source')}
-            error={err('source')}
-            options={[
-              { value: 'manual', label: t('source.manual') },
-              { value: 'cat', label: t('source.cat') },
-            ]}
-          />
-          <TextField id={id('approvalRef')} name="approvalRef" label={labels.approvalRef!} hint={t('record.approvalRefHint')} value={v('approvalRef')} onInput={set('approvalRef')} error={err('approvalRef')} />
+          {radios('source', sources(['manual', 'cat']))}
+          {text('approvalRef', t('record.approvalRefHint'))}
         </>
       ) : null}
 
@@ -254,23 +228,9 @@ function CommandForm({ period, command }: { period: string; command: RecordComma
             error={err('part')}
             options={(['cat', 'practical', 'interview', 'psychology'] as const).map((p) => ({ value: p, label: t(`skbPart.${p}` as MessageKey) }))}
           />
-          <TextField id={id('score')} name="score" label={labels.score!} hint={t('record.scoreHint')} value={v('score')} onInput={set('score')} error={err('score')} inputMode="decimal" width="short" />
-          {v('part') === 'cat' ? (
-            <RadioGroup
-              name={id('source')}
-              legend={labels.source!}
-              value={v('source')}
-              onChange={set('source')}
-              error={err('source')}
-              options={[
-                { value: 'cat', label: t('source.cat') },
-                { value: 'manual', label: t('source.manual') },
-              ]}
-            />
-          ) : (
-            <TextField id={id('examiner')} name="examiner" label={labels.examiner!} hint={t('record.examinerHint')} value={v('examiner')} onInput={set('examiner')} error={err('examiner')} width="short" />
-          )}
-          <TextField id={id('approvalRef')} name="approvalRef" label={labels.approvalRef!} hint={t('record.approvalRefHint')} value={v('approvalRef')} onInput={set('approvalRef')} error={err('approvalRef')} />
+          {text('score', t('record.scoreHint'), { inputMode: 'decimal', width: 'short' })}
+          {v('part') === 'cat' ? radios('source', sources(['cat', 'manual'])) : text('examiner', t('record.examinerHint'), { width: 'short' })}
+          {text('approvalRef', t('record.approvalRefHint'))}
         </>
       ) : null}
 

@@ -6,6 +6,7 @@
 import { parseReceipt } from '@casn/ledger-core';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError, get, ledgerPath } from '../api.ts';
+import { Field } from '../components/form.tsx';
 import { ProblemAlert } from '../components/problem.tsx';
 import { formatNumber, formatTime } from '../format.ts';
 import { useScreen } from '../hooks.ts';
@@ -47,10 +48,57 @@ export function VerifyPage({ query }: { query: URLSearchParams }) {
   );
 }
 
-/** The ledgers the caller may read: the periods and the directory. */
-function useLedgers(): { value: string; label: string }[] {
+interface LedgerOption {
+  readonly value: string;
+  readonly label: string;
+}
+
+/** The ledgers the caller may read (the periods and the directory), and the one chosen (`initial`, else the first). */
+function useLedgerChoice(initial: string | undefined): [ledgers: LedgerOption[], ledger: string, setLedger: (ledger: string) => void] {
   const { periods, t } = useSession();
-  return [...periods.map((p) => ({ value: p.periodId, label: `${p.periodId} (${p.origin})` })), { value: 'directory', label: t('health.directory') }];
+  const ledgers = [...periods.map((p) => ({ value: p.periodId, label: `${p.periodId} (${p.origin})` })), { value: 'directory', label: t('health.directory') }];
+  const [ledger, setLedger] = useState(initial ?? ledgers[0]?.value ?? 'directory');
+  return [ledgers, ledger, setLedger];
+}
+
+function LedgerSelect({ id, ledgers, value, onChange }: { id: string; ledgers: readonly LedgerOption[]; value: string; onChange: (ledger: string) => void }) {
+  const { t } = useSession();
+  return (
+    <div class="field">
+      <label for={id}>{t('verify.ledger')}</label>
+      <select id={id} class="input" value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+        {ledgers.map((l) => (
+          <option key={l.value} value={l.value}>
+            {l.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** A log verifier key, typed or pasted. */
+function LogKeyInput({ id, value, onInput, describedBy }: { id: string; value: string; onInput: (key: string) => void; describedBy: string | undefined }) {
+  return <input id={id} class="input input-long mono" value={value} onInput={(e) => onInput(e.currentTarget.value)} aria-describedby={describedBy} spellcheck={false} autoComplete="off" />;
+}
+
+/** The expected and actual values of a failed check, where it gives them. */
+function ExpectedActual({ expected, actual }: { expected: string | undefined; actual: string | undefined }) {
+  const { t } = useSession();
+  return (
+    <>
+      {expected ? (
+        <p class="small">
+          {t('verify.expected')} <code class="wrap">{expected}</code>
+        </p>
+      ) : null}
+      {actual ? (
+        <p class="small">
+          {t('verify.actual')} <code class="wrap">{actual}</code>
+        </p>
+      ) : null}
+    </>
+  );
 }
 
 function Verdict({ check, ok, testId }: { check: Check; ok: string; testId?: string }) {
@@ -64,16 +112,7 @@ function Verdict({ check, ok, testId }: { check: Check; ok: string; testId?: str
       <p>
         <strong>✗ {t('verify.invalid')}</strong> {check.reason}
       </p>
-      {check.expected ? (
-        <p class="small">
-          {t('verify.expected')} <code class="wrap">{check.expected}</code>
-        </p>
-      ) : null}
-      {check.actual ? (
-        <p class="small">
-          {t('verify.actual')} <code class="wrap">{check.actual}</code>
-        </p>
-      ) : null}
+      <ExpectedActual expected={check.expected} actual={check.actual} />
     </div>
   );
 }
@@ -120,20 +159,12 @@ function BundleTab() {
     <form class="form" onSubmit={(e) => void run(e)} aria-labelledby="bundle-title">
       <h2 id="bundle-title">{t('verify.tab.bundle')}</h2>
       <p>{t('verify.bundleIntro')}</p>
-      <div class="field">
-        <label for="bundle-dir">{t('verify.bundleDir')}</label>
-        <p class="hint" id="bundle-dir-hint">
-          {t('verify.bundleDirHint')}
-        </p>
-        <input id="bundle-dir" type="file" class="input" aria-describedby="bundle-dir-hint" {...{ webkitdirectory: '' }} multiple onChange={(e) => void choose(e.currentTarget.files)} />
-      </div>
-      <div class="field">
-        <label for="bundle-files">{t('verify.bundleFiles')}</label>
-        <p class="hint" id="bundle-files-hint">
-          {t('verify.bundleFilesHint')}
-        </p>
-        <input id="bundle-files" type="file" class="input" multiple aria-describedby="bundle-files-hint" onChange={(e) => void choose(e.currentTarget.files)} />
-      </div>
+      <Field id="bundle-dir" label={t('verify.bundleDir')} hint={t('verify.bundleDirHint')}>
+        {(describedBy) => <input id="bundle-dir" type="file" class="input" aria-describedby={describedBy} {...{ webkitdirectory: '' }} multiple onChange={(e) => void choose(e.currentTarget.files)} />}
+      </Field>
+      <Field id="bundle-files" label={t('verify.bundleFiles')} hint={t('verify.bundleFilesHint')}>
+        {(describedBy) => <input id="bundle-files" type="file" class="input" multiple aria-describedby={describedBy} onChange={(e) => void choose(e.currentTarget.files)} />}
+      </Field>
       {bundle ? (
         <p class="muted" data-testid="bundle-picked">
           {t('verify.picked', { names: bundle.names.join(', ') })}
@@ -141,31 +172,19 @@ function BundleTab() {
       ) : null}
       <details>
         <summary>{t('verify.trustOptions')}</summary>
-        <div class="field">
-          <label for="bundle-logkey">{t('verify.pinnedKey')}</label>
-          <p class="hint" id="bundle-logkey-hint">
-            {t('verify.pinnedKeyHint')}
-          </p>
-          <input id="bundle-logkey" class="input input-long" value={logKey} onInput={(e) => setLogKey(e.currentTarget.value)} aria-describedby="bundle-logkey-hint" spellcheck={false} autoComplete="off" />
-        </div>
+        <Field id="bundle-logkey" label={t('verify.pinnedKey')} hint={t('verify.pinnedKeyHint')}>
+          {(describedBy) => <input id="bundle-logkey" class="input input-long" value={logKey} onInput={(e) => setLogKey(e.currentTarget.value)} aria-describedby={describedBy} spellcheck={false} autoComplete="off" />}
+        </Field>
         <div class="field">
           <label for="bundle-origin">{t('verify.origin')}</label>
           <input id="bundle-origin" class="input input-long" value={origin} onInput={(e) => setOrigin(e.currentTarget.value)} spellcheck={false} autoComplete="off" />
         </div>
-        <div class="field">
-          <label for="bundle-trusted">{t('verify.trusted')}</label>
-          <p class="hint" id="bundle-trusted-hint">
-            {t('verify.trustedHint')}
-          </p>
-          <textarea id="bundle-trusted" class="input input-long mono" rows={5} value={trusted} onInput={(e) => setTrusted(e.currentTarget.value)} aria-describedby="bundle-trusted-hint" spellcheck={false} />
-        </div>
-        <div class="field">
-          <label for="bundle-quorum">{t('verify.quorum')}</label>
-          <p class="hint" id="bundle-quorum-hint">
-            {t('verify.quorumHint')}
-          </p>
-          <input id="bundle-quorum" class="input input-short" type="number" min="0" value={quorum} onInput={(e) => setQuorum(e.currentTarget.value)} aria-describedby="bundle-quorum-hint" />
-        </div>
+        <Field id="bundle-trusted" label={t('verify.trusted')} hint={t('verify.trustedHint')}>
+          {(describedBy) => <textarea id="bundle-trusted" class="input input-long mono" rows={5} value={trusted} onInput={(e) => setTrusted(e.currentTarget.value)} aria-describedby={describedBy} spellcheck={false} />}
+        </Field>
+        <Field id="bundle-quorum" label={t('verify.quorum')} hint={t('verify.quorumHint')}>
+          {(describedBy) => <input id="bundle-quorum" class="input input-short" type="number" min="0" value={quorum} onInput={(e) => setQuorum(e.currentTarget.value)} aria-describedby={describedBy} />}
+        </Field>
       </details>
       <button type="submit" class="button" disabled={!bundle || busy}>
         {busy ? t('common.working') : t('verify.run')}
@@ -202,16 +221,7 @@ function BundleTab() {
             ) : null}
             <span data-testid="failing-reason">{outcome.reason}</span>
           </p>
-          {outcome.expected ? (
-            <p class="small">
-              {t('verify.expected')} <code class="wrap">{outcome.expected}</code>
-            </p>
-          ) : null}
-          {outcome.actual ? (
-            <p class="small">
-              {t('verify.actual')} <code class="wrap">{outcome.actual}</code>
-            </p>
-          ) : null}
+          <ExpectedActual expected={outcome.expected} actual={outcome.actual} />
           {entry ? (
             <p class="small">
               {t('verify.entryAtFault', { type: entry.type, stream: entry.stream, at: formatTime(entry.at, lang), actor: entry.actor.id })}
@@ -226,8 +236,7 @@ function BundleTab() {
 
 function CheckpointTab({ initialLedger }: { initialLedger: string | undefined }) {
   const { t } = useSession();
-  const ledgers = useLedgers();
-  const [ledger, setLedger] = useState(initialLedger ?? ledgers[0]?.value ?? 'directory');
+  const [ledgers, ledger, setLedger] = useLedgerChoice(initialLedger);
   const [note, setNote] = useState('');
   const [key, setKey] = useState('');
   const [origin, setOrigin] = useState<string | undefined>(undefined);
@@ -261,33 +270,24 @@ function CheckpointTab({ initialLedger }: { initialLedger: string | undefined })
   return (
     <form class="form" onSubmit={verify} aria-labelledby="cp-title">
       <h2 id="cp-title">{t('verify.tab.checkpoint')}</h2>
-      <div class="field">
-        <label for="cp-ledger">{t('verify.ledger')}</label>
-        <select id="cp-ledger" class="input" value={ledger} onChange={(e) => setLedger(e.currentTarget.value)}>
-          {ledgers.map((l) => (
-            <option key={l.value} value={l.value}>
-              {l.label}
-            </option>
-          ))}
-        </select>
-      </div>
+      <LedgerSelect id="cp-ledger" ledgers={ledgers} value={ledger} onChange={setLedger} />
       {error ? <ProblemAlert error={error} /> : null}
       <div class="field">
         <label for="cp-note">{t('verify.note')}</label>
         <textarea id="cp-note" class="input input-long mono" rows={7} value={note} onInput={(e) => setNote(e.currentTarget.value)} spellcheck={false} />
       </div>
-      <div class="field">
-        <label for="cp-key">{t('verify.logKey')}</label>
-        <p class="hint" id="cp-key-hint">
-          {origin && pinnedKey(origin) ? t('verify.keyPinned') : t('verify.keyFromServer')}
-        </p>
-        <input id="cp-key" class="input input-long mono" value={key} onInput={(e) => setKey(e.currentTarget.value)} aria-describedby="cp-key-hint" spellcheck={false} autoComplete="off" />
-        {origin && serverKey && pinnedKey(origin) && pinnedKey(origin) !== serverKey ? (
-          <p class="alert alert-error" role="alert">
-            {t('verify.keyDiffers')}
-          </p>
-        ) : null}
-      </div>
+      <Field id="cp-key" label={t('verify.logKey')} hint={origin && pinnedKey(origin) ? t('verify.keyPinned') : t('verify.keyFromServer')}>
+        {(describedBy) => (
+          <>
+            <LogKeyInput id="cp-key" value={key} onInput={setKey} describedBy={describedBy} />
+            {origin && serverKey && pinnedKey(origin) && pinnedKey(origin) !== serverKey ? (
+              <p class="alert alert-error" role="alert">
+                {t('verify.keyDiffers')}
+              </p>
+            ) : null}
+          </>
+        )}
+      </Field>
       <div class="button-row">
         <button type="submit" class="button">
           {t('verify.run')}
@@ -318,8 +318,7 @@ function CheckpointTab({ initialLedger }: { initialLedger: string | undefined })
 
 function InclusionTab({ initialLedger, initialSeq }: { initialLedger: string | undefined; initialSeq: string | undefined }) {
   const { t, lang } = useSession();
-  const ledgers = useLedgers();
-  const [ledger, setLedger] = useState(initialLedger ?? ledgers[0]?.value ?? 'directory');
+  const [ledgers, ledger, setLedger] = useLedgerChoice(initialLedger);
   const [seq, setSeq] = useState(initialSeq ?? '0');
   const [error, setError] = useState<ApiError | undefined>(undefined);
   const [result, setResult] = useState<{ entry: ReturnType<typeof parseEntry>; leaf: Check; inclusion: Check; signed: ReturnType<typeof checkCheckpoint>; size: number } | undefined>(undefined);
@@ -361,16 +360,7 @@ function InclusionTab({ initialLedger, initialSeq }: { initialLedger: string | u
     <form class="form" onSubmit={(e) => void run(e)} aria-labelledby="inc-title">
       <h2 id="inc-title">{t('verify.tab.inclusion')}</h2>
       <div class="field-row">
-        <div class="field">
-          <label for="inc-ledger">{t('verify.ledger')}</label>
-          <select id="inc-ledger" class="input" value={ledger} onChange={(e) => setLedger(e.currentTarget.value)}>
-            {ledgers.map((l) => (
-              <option key={l.value} value={l.value}>
-                {l.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <LedgerSelect id="inc-ledger" ledgers={ledgers} value={ledger} onChange={setLedger} />
         <div class="field">
           <label for="inc-seq">seq</label>
           <input id="inc-seq" class="input input-short" inputMode="numeric" value={seq} onInput={(e) => setSeq(e.currentTarget.value)} autoComplete="off" />
@@ -454,13 +444,9 @@ function ReceiptTab() {
         <label for="rc-text">{t('verify.receiptText')}</label>
         <textarea id="rc-text" class="input input-long mono" rows={10} value={text} onInput={(e) => setText(e.currentTarget.value)} spellcheck={false} />
       </div>
-      <div class="field">
-        <label for="rc-key">{t('verify.logKey')}</label>
-        <p class="hint" id="rc-key-hint">
-          {t('verify.receiptKeyHint')}
-        </p>
-        <input id="rc-key" class="input input-long mono" value={key} onInput={(e) => setKey(e.currentTarget.value)} aria-describedby="rc-key-hint" spellcheck={false} autoComplete="off" />
-      </div>
+      <Field id="rc-key" label={t('verify.logKey')} hint={t('verify.receiptKeyHint')}>
+        {(describedBy) => <LogKeyInput id="rc-key" value={key} onInput={setKey} describedBy={describedBy} />}
+      </Field>
       <button type="submit" class="button" disabled={text.trim() === '' || key.trim() === ''}>
         {t('verify.run')}
       </button>

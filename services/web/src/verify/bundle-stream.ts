@@ -1,12 +1,11 @@
 /**
  * Verifies an export bundle chosen in the browser, streaming entries.jsonl through the core's
- * BundleVerifier exactly as the CLI's verifyBundleDir does (services/cli/src/verify-dir.ts):
- * lines split on '\n' only and decoded strictly, so a stray '\r' or invalid UTF-8 fails the line.
+ * BundleLineFeeder and BundleVerifier, the same code as the CLI's verifyBundleDir
+ * (services/cli/src/verify-dir.ts): lines split on '\n' only and decoded strictly, so a stray
+ * '\r' or invalid UTF-8 fails the line.
  * Runs in a worker (bundle.worker.ts) or, where there is none, on the page.
  */
-import { BundleVerifier, type FailedVerdict, type VerifyOptions } from '@casn/ledger-core';
-
-const NEWLINE = 0x0a;
+import { BundleLineFeeder, BundleVerifier, toBase64, type FailedVerdict, type VerifyOptions } from '@casn/ledger-core';
 
 /** The files of a bundle as picked: entries.jsonl as a Blob (it may be large), the rest as text. */
 export interface PickedBundle {
@@ -29,24 +28,6 @@ export type BundleOutcome =
   | { readonly ok: true; readonly origin: string; readonly size: number; readonly root: string; readonly cosigners: readonly string[] | undefined; readonly lines: number }
   | { readonly ok: false; readonly seq?: number; readonly reason: string; readonly expected?: string; readonly actual?: string; readonly line?: string; readonly lines: number };
 
-function toBase64(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s);
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** Verifies a picked bundle; `onProgress` gets the lines checked and the bytes read so far. */
 export async function verifyPickedBundle(bundle: PickedBundle, trust: TrustOptions, onProgress?: (lines: number, bytes: number) => void): Promise<BundleOutcome> {
   if (bundle.entries === undefined) return { ok: false, reason: 'bundle has no entries.jsonl file', lines: 0 };
@@ -64,61 +45,32 @@ export async function verifyPickedBundle(bundle: PickedBundle, trust: TrustOptio
     ...(trust.trusted ? { trusted: trust.trusted } : {}),
     ...(witnesses.length > 0 ? { witnesses, quorum: trust.quorum ?? 0 } : {}),
   };
-  const verifier = new BundleVerifier(bundle.checkpoint, bundle.logVkey.trimEnd(), opts);
-  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  let seq = 0;
-  let bytesRead = 0;
-  let carry: Uint8Array[] = [];
   // The last lines by seq, to show the entry a failure names: a chain break found at line j
   // is settled at line j+1 and may blame line j-1.
   const recent = new Map<number, string>();
-
-  const fail = (f: FailedVerdict): BundleOutcome => {
-    const line = f.seq === undefined ? undefined : recent.get(f.seq);
-    return { ...f, ...(line !== undefined ? { line } : {}), lines: seq };
-  };
-  const check = (bytes: Uint8Array): FailedVerdict | undefined => {
-    let line: string;
-    try {
-      line = decoder.decode(bytes);
-    } catch {
-      const earlier = verifier.push('');
-      return earlier !== undefined && earlier.seq !== seq ? earlier : { ok: false, seq, reason: 'line is not valid UTF-8' };
-    }
+  const feeder = new BundleLineFeeder(new BundleVerifier(bundle.checkpoint, bundle.logVkey.trimEnd(), opts), (seq, line) => {
     recent.set(seq, line);
     recent.delete(seq - 3);
-    const failure = verifier.push(line);
-    if (line === '') return failure !== undefined && failure.seq !== seq ? failure : { ok: false, seq, reason: 'empty line' };
-    return failure;
+  });
+  const fail = (f: FailedVerdict): BundleOutcome => {
+    const line = f.seq === undefined ? undefined : recent.get(f.seq);
+    return { ...f, ...(line !== undefined ? { line } : {}), lines: feeder.lines };
   };
 
+  let bytesRead = 0;
   const reader = bundle.entries.stream().getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    const chunk = value;
-    bytesRead += chunk.length;
-    let start = 0;
-    for (let nl = chunk.indexOf(NEWLINE); nl >= 0; nl = chunk.indexOf(NEWLINE, start)) {
-      const piece = chunk.subarray(start, nl);
-      const bytes = carry.length === 0 ? piece : concat([...carry, piece]);
-      carry = [];
-      const failure = check(bytes);
-      if (failure !== undefined) {
-        await reader.cancel();
-        return fail(failure);
-      }
-      seq++;
-      start = nl + 1;
+    bytesRead += value.length;
+    const failure = feeder.push(value);
+    if (failure !== undefined) {
+      await reader.cancel();
+      return fail(failure);
     }
-    if (start < chunk.length) carry.push(chunk.slice(start));
-    onProgress?.(seq, bytesRead);
+    onProgress?.(feeder.lines, bytesRead);
   }
-  if (carry.length > 0) {
-    const failure = check(concat(carry));
-    return fail(failure ?? { ok: false, seq, reason: 'last line does not end with a newline' });
-  }
-  const verdict = verifier.finish();
+  const verdict = feeder.finish();
   if (!verdict.ok) return fail(verdict);
-  return { ok: true, origin: verdict.origin, size: verdict.size, root: toBase64(verdict.root), cosigners: verdict.cosigners, lines: seq };
+  return { ok: true, origin: verdict.origin, size: verdict.size, root: toBase64(verdict.root), cosigners: verdict.cosigners, lines: feeder.lines };
 }
