@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { run, seededRandom } from '@casn/cli';
 import { EventStore, KeyStore, exportBundle, migrateToLatest, openDatabase, type Database, type EventDraft } from '@casn/event-store';
 import { createTestDatabase, testEngine, type TestDatabase } from '@casn/event-store/testing';
-import { chainHeadExtension, rootFromLeafHashes, signCheckpoint, toBase64 } from '@casn/ledger-core';
+import { chainHeadExtension, cosignerFromSignerKey, formatCosignature, generateSignerKey, rootFromLeafHashes, signCheckpoint, toBase64 } from '@casn/ledger-core';
 import { TokenStore } from '@casn/api';
 import { Vault } from '@casn/personal-data';
 import { ProjectionRunner } from '@casn/projections';
@@ -53,8 +53,8 @@ function exec(file: string, args: readonly string[], missing: string): Promise<O
 }
 
 /** The Python verifier's outcome on a bundle directory. */
-function python(dir: string, trusted?: string): Promise<Outcome> {
-  const args = [VERIFIER, dir, ...(trusted === undefined ? [] : ['--trusted', trusted])];
+function python(dir: string, trusted?: string, extra: readonly string[] = []): Promise<Outcome> {
+  const args = [VERIFIER, dir, ...(trusted === undefined ? [] : ['--trusted', trusted]), ...extra];
   return exec(PYTHON, args, 'the cross-check needs Python 3.11 or later (set PYTHON to use another interpreter)');
 }
 
@@ -70,14 +70,14 @@ function pythonVerdict(out: Outcome): Verdict {
 }
 
 /** The TypeScript verifier's verdict (`pnpm ledger verify`, run in-process). */
-async function typescriptVerdict(dir: string, trusted?: string): Promise<Verdict> {
+async function typescriptVerdict(dir: string, trusted?: string, extra: readonly string[] = []): Promise<Verdict> {
   let stdout = '';
-  const code = await run(['verify', dir, ...(trusted === undefined ? [] : ['--trusted', trusted])], {
+  const code = await run(['verify', dir, ...(trusted === undefined ? [] : ['--trusted', trusted]), ...extra], {
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: () => undefined },
     env: {},
   });
-  const valid = /^valid: origin \S+, (\d+) entries, root (\S+)\n$/.exec(stdout);
+  const valid = /^valid: origin \S+, (\d+) entries, root ([^\s,]+)(, cosigned by .+)?\n$/.exec(stdout);
   if (code === 0 && valid) return { ok: true, size: Number(valid[1]), root: valid[2]! };
   const seq = /^invalid: seq (\d+): /.exec(stdout);
   if (code === 1) return { ok: false, seq: seq ? Number(seq[1]) : '-' };
@@ -379,6 +379,32 @@ describe(`the exported bundle, checked by an independent Python verifier (${test
       expect(out.stdout, what).toMatch(/^invalid seq=- checkpoint: signature does not verify under the log key\n$/);
       expect(await typescriptVerdict(dir), what).toEqual({ ok: false, seq: '-' });
     }
+  });
+
+  it('agrees with the TypeScript verifier on witness cosignatures: a quorum met, not met, and a changed cosignature', async () => {
+    const note = await readFile(join(bundle, 'checkpoint'), 'utf8');
+    const text = note.slice(0, note.indexOf('\n\n') + 1);
+    const witnesses = ['inspektorat.example.go.id', 'ombudsman.example.go.id'].map((name) => cosignerFromSignerKey(generateSignerKey(name).skey));
+    const lines = witnesses.map((w, i) => formatCosignature(w.cosign(text, 1_795_338_000 + i)));
+    const dir = await copy();
+    await writeFile(join(dir, 'checkpoint'), note + lines.join(''));
+    await writeFile(join(dir, 'witnesses.vkey'), witnesses.map((w) => `${w.vkey}\n`).join(''));
+    const both = async (extra: readonly string[]): Promise<Verdict> => {
+      const py = pythonVerdict(await python(dir, undefined, extra));
+      expect(await typescriptVerdict(dir, undefined, extra), extra.join(' ')).toEqual(py);
+      return py;
+    };
+    expect(await both(['--quorum', '2'])).toEqual({ ok: true, size: SIZE, root: expect.any(String) as string });
+    expect(await both(['--quorum', '3'])).toEqual({ ok: false, seq: '-' });
+    // Only the first witness cosigned: a quorum of 2 fails, 1 holds.
+    await writeFile(join(dir, 'checkpoint'), note + lines[0]);
+    expect(await both(['--quorum', '2'])).toEqual({ ok: false, seq: '-' });
+    expect(await both(['--quorum', '1'])).toEqual({ ok: true, size: SIZE, root: expect.any(String) as string });
+    // A changed cosignature by a listed witness fails the checkpoint, whatever the quorum.
+    const changed = lines[1]!.slice(0, -10) + (lines[1]!.at(-10) === 'A' ? 'B' : 'A') + lines[1]!.slice(-9);
+    await writeFile(join(dir, 'checkpoint'), note + lines[0] + changed);
+    expect(await both(['--quorum', '1'])).toEqual({ ok: false, seq: '-' });
+    expect((await python(dir, undefined, ['--quorum', '1'])).stdout).toBe('invalid seq=- cosignature by ombudsman.example.go.id does not verify\n');
   });
 
   it('agrees with the TypeScript verifier on 60 seeded random mutations', { timeout: 180_000 }, async () => {

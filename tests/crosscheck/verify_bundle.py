@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Independent verifier of a ledger export bundle, written from docs/ledger-format.md.
 
-Usage: python3 verify_bundle.py DIR [--trusted CHECKPOINT_FILE]
+Usage: python3 verify_bundle.py DIR [--trusted CHECKPOINT_FILE] [--witness-key FILE] [--quorum N]
 
 Prints "valid <size> <root base64>" and exits 0, or prints
 "invalid seq=<n|-> <reason>" for the first failure and exits 1 (2 for a bad command
@@ -289,8 +289,9 @@ class LogKey:
         self.pub = pub
 
 
-def parse_vkey(vkey: str) -> LogKey:
-    """A `name+hex8+base64(0x01‖pub)` verifier key; raises ValueError when any part is wrong."""
+def parse_vkey(vkey: str, alg: int = 0x01) -> LogKey:
+    """A `name+hex8+base64(alg‖pub)` verifier key (alg 0x01: a log key, §6.1; 0x04: a witness's
+    cosignature key, §6.4); raises ValueError when any part is wrong."""
     name, _, rest = vkey.partition('+')
     id_hex, _, key64 = rest.partition('+')
     key_bytes = b64decode_canonical(key64)
@@ -299,7 +300,7 @@ def parse_vkey(vkey: str) -> LogKey:
     kid = int(id_hex, 16)
     if key_id(name, key_bytes) != kid:
         raise ValueError('verifier key id does not match the key')
-    if key_bytes[0] != 0x01:
+    if key_bytes[0] != alg:
         raise ValueError('verifier key has an unknown algorithm')
     if len(key_bytes) != 33:
         raise ValueError('Ed25519 verifier key is not 32 bytes')
@@ -307,11 +308,13 @@ def parse_vkey(vkey: str) -> LogKey:
 
 
 class Checkpoint:
-    def __init__(self, origin: str, size: int, root: bytes, chain_head: bytes | None):
+    def __init__(self, origin: str, size: int, root: bytes, chain_head: bytes | None, text: str, signatures: list):
         self.origin = origin
         self.size = size
         self.root = root
         self.chain_head = chain_head
+        self.text = text  # the note text: every line before the blank line, each with its \n
+        self.signatures = signatures  # distinct signature lines: (name, key id, bytes after the key id)
 
 
 def open_checkpoint(note_bytes: bytes, key: LogKey, what: str) -> Checkpoint:
@@ -348,10 +351,12 @@ def open_checkpoint(note_bytes: bytes, key: LogKey, what: str) -> Checkpoint:
     body = text.encode('utf-8')
     verified = False
     seen: set[str] = set()
+    distinct: list[tuple[str, int, bytes]] = []
     for line, name, kid, sig in parsed:
         if line in seen:
             continue
         seen.add(line)
+        distinct.append((name, kid, sig))
         if name != key.name or kid != key.key_id:
             continue  # another key (a witness): not checked here
         if not ed25519_verify(key.pub, body, sig):
@@ -388,7 +393,48 @@ def open_checkpoint(note_bytes: bytes, key: LogKey, what: str) -> Checkpoint:
         chain_head = bytes.fromhex(match.group(1))
     if size == 0 and chain_head is not None:
         raise fail('checkpoint of an empty ledger carries a chain head')
-    return Checkpoint(origin, size, root, chain_head)
+    return Checkpoint(origin, size, root, chain_head, text, distinct)
+
+
+def parse_witness_list(text: str, what: str) -> list[LogKey]:
+    """A witness list (§6.4): `<cosignature verifier key>[ <url>]` a line, blank and '#' lines skipped."""
+    keys: list[LogKey] = []
+    for number, line in enumerate(text.split('\n'), start=1):
+        line = line.strip(' \t\r')
+        if line == '' or line.startswith('#'):
+            continue
+        try:
+            key = parse_vkey(re.split('[ \t]+', line)[0], 0x04)
+        except ValueError as err:
+            raise Invalid(None, f'{what} line {number}: not a cosignature verifier key: {err}') from None
+        if any(k.pub == key.pub for k in keys):
+            raise Invalid(None, f'{what} line {number}: a witness key listed twice')
+        keys.append(key)
+    return keys
+
+
+def check_cosignatures(cp: Checkpoint, log_key: LogKey, witnesses: list[LogKey], quorum: int) -> None:
+    """Check 4a (§6.4): every line by a given witness key verifies, and at least `quorum` keys cosigned."""
+    if any(w.pub == log_key.pub for w in witnesses):
+        raise Invalid(None, 'a witness key is the log key: a log cannot witness itself')
+    if quorum > len(witnesses):
+        raise Invalid(None, f'witness quorum not met: the quorum {quorum} exceeds the {len(witnesses)} witness key(s)')
+    cosigned: set[bytes] = set()
+    for name, kid, sig in cp.signatures:
+        witness = next((w for w in witnesses if w.name == name and w.key_id == kid), None)
+        if witness is None:
+            continue  # the log's line, or a key not given
+        if len(sig) != 72:
+            raise Invalid(None, f'cosignature by {name} is not 72 bytes')
+        timestamp = int.from_bytes(sig[:8], 'big')
+        if timestamp > MAX_SIZE:
+            raise Invalid(None, f'cosignature by {name} has a timestamp out of range')
+        message = f'cosignature/v1\ntime {timestamp}\n'.encode('utf-8') + cp.text.encode('utf-8')
+        if not ed25519_verify(witness.pub, message, sig[8:]):
+            raise Invalid(None, f'cosignature by {name} does not verify')
+        cosigned.add(witness.pub)
+    if len(cosigned) < quorum:
+        raise Invalid(None, f'witness quorum not met: {len(cosigned)} valid cosignature(s), the quorum is {quorum}')
 
 
 # ---------------------------------------------------------------------------
@@ -553,8 +599,10 @@ def read_file(path: str, name: str) -> bytes:
         raise Invalid(None, f'bundle has no {name} file') from None
 
 
-def verify(directory: str, trusted_path: str | None) -> tuple[int, bytes]:
-    """Verifies the bundle in `directory`; returns (size, root) or raises Invalid."""
+def verify(directory: str, trusted_path: str | None, witness_path: str | None = None, quorum: int | None = None) -> tuple[int, bytes]:
+    """Verifies the bundle in `directory`; returns (size, root) or raises Invalid. With a witness
+    list (`witness_path`, else the bundle's witnesses.vkey when a quorum is asked for) the
+    checkpoint's cosignatures are checked (check 4a); the quorum defaults to 1 with a list."""
     entries = read_file(os.path.join(directory, 'entries.jsonl'), 'entries.jsonl')
     note = read_file(os.path.join(directory, 'checkpoint'), 'checkpoint')
     vkey_bytes = read_file(os.path.join(directory, 'log.vkey'), 'log.vkey')
@@ -565,6 +613,13 @@ def verify(directory: str, trusted_path: str | None) -> tuple[int, bytes]:
     except (UnicodeDecodeError, ValueError) as err:
         raise Invalid(None, f'log.vkey is not a verifier key: {err}') from None
     cp = open_checkpoint(note, key, 'checkpoint')
+    if witness_path is not None or quorum:
+        path = witness_path if witness_path is not None else os.path.join(directory, 'witnesses.vkey')
+        try:
+            text = read_file(path, 'witness list').decode('utf-8')
+        except UnicodeDecodeError:
+            raise Invalid(None, 'the witness list is not UTF-8') from None
+        check_cosignatures(cp, key, parse_witness_list(text, 'witness list'), 1 if quorum is None else quorum)
     trusted = None
     if trusted_path is not None:
         with open(trusted_path, 'rb') as f:
@@ -612,21 +667,26 @@ def verify(directory: str, trusted_path: str | None) -> tuple[int, bytes]:
     return seq, root
 
 
+USAGE = 'usage: verify_bundle.py DIR [--trusted CHECKPOINT_FILE] [--witness-key FILE] [--quorum N]'
+
+
 def main(argv: list[str]) -> int:
     args = list(argv)
-    trusted = None
-    if '--trusted' in args:
-        i = args.index('--trusted')
-        if i + 1 >= len(args):
-            print('usage: verify_bundle.py DIR [--trusted CHECKPOINT_FILE]', file=sys.stderr)
-            return 2
-        trusted = args[i + 1]
-        del args[i : i + 2]
-    if len(args) != 1:
-        print('usage: verify_bundle.py DIR [--trusted CHECKPOINT_FILE]', file=sys.stderr)
+    options: dict[str, str] = {}
+    for flag in ('--trusted', '--witness-key', '--quorum'):
+        if flag in args:
+            i = args.index(flag)
+            if i + 1 >= len(args):
+                print(USAGE, file=sys.stderr)
+                return 2
+            options[flag] = args[i + 1]
+            del args[i : i + 2]
+    quorum = options.get('--quorum')
+    if len(args) != 1 or (quorum is not None and not re.fullmatch('[0-9]+', quorum)):
+        print(USAGE, file=sys.stderr)
         return 2
     try:
-        size, root = verify(args[0], trusted)
+        size, root = verify(args[0], options.get('--trusted'), options.get('--witness-key'), None if quorum is None else int(quorum))
     except OSError as err:
         print(f'verify_bundle.py: {err}', file=sys.stderr)
         return 2
