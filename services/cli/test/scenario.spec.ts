@@ -10,7 +10,8 @@ import type { Command } from '../src/command.ts';
 import { detectReportCommand } from '../src/commands/detect-report.ts';
 import { scenarioCommand } from '../src/commands/scenario.ts';
 import { loadConfig } from '../src/config.ts';
-import { DETECTOR_IDS, formatReport, matches, parseTruth, scoreDetection, type ScoredFlag, type TruthItem } from '../src/scenario/truth.ts';
+import { DETECTOR_IDS } from '@casn/detectors';
+import { formatReport, matches, parseTruth, scoreDetection, type ScoredFlag, type TruthItem } from '../src/scenario/truth.ts';
 import { Capture, cliEnvironment, removeTempDirs, tempDir, testEngine, type CliEnvironment } from './helpers.ts';
 
 /** Runs a command as `pnpm ledger` would, with `options` already parsed. */

@@ -44,9 +44,6 @@ export interface FlagDetail extends FlagView {
   }[];
 }
 
-/** The detectors of @casn/detectors, in catalogue order (docs/red-flags.md). */
-export { DETECTOR_IDS } from '@casn/detectors/ids';
-
 /** Server-side filters of the flag list. */
 export interface FlagFilters {
   readonly severity?: string | undefined;

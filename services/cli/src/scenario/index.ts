@@ -14,7 +14,8 @@ import { SimulatedClock, WALL_CLOCK } from './calls.ts';
 import { ScenarioClient } from './client.ts';
 import { driveScenario, type DriveResult } from './drive.ts';
 import { startInProcessServer } from './server.ts';
-import { DETECTOR_IDS, type TruthItem } from './truth.ts';
+import { DETECTOR_IDS } from '@casn/detectors';
+import type { TruthItem } from './truth.ts';
 import { buildScenarioWorld, type Coincidence } from './world.ts';
 
 export { MIN_APPLICANTS } from './world.ts';

@@ -6,9 +6,6 @@
 
 import { DETECTOR_IDS } from '@casn/detectors';
 
-/** The detectors whose quality is measured, in catalogue order. */
-export { DETECTOR_IDS };
-
 /** One planted irregularity (a line of truth.jsonl). */
 export interface TruthItem {
   readonly detector: string;
